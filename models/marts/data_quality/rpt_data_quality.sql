@@ -1,0 +1,174 @@
+with
+
+validated as (
+
+    select * from {{ ref('int_customers__validated') }}
+
+),
+
+issues as (
+
+    select * from {{ ref('int_customers__validation_issues') }}
+
+),
+
+reasons as (
+
+    select * from {{ ref('data_quality_reasons') }}
+
+),
+
+row_totals as (
+
+    select
+        count(*) as rows_read,
+        {{ dbt.cast('sum(case when is_rejected then 0 else 1 end)', dbt.type_bigint()) }} as rows_kept,
+        {{ dbt.cast('sum(case when is_rejected then 1 else 0 end)', dbt.type_bigint()) }} as rows_rejected
+    from validated
+
+),
+
+volume_metrics as (
+
+    select
+        'rows_read' as metric_id,
+        1 as group_order,
+        1 as order_in_group,
+        'rows' as metric_group,
+        cast(null as {{ dbt.type_string() }}) as reason_code,
+        cast(null as {{ dbt.type_string() }}) as field_name,
+        cast(null as boolean) as is_blocking,
+        rows_read as row_count,
+        'Data lines read from the customer file.' as description
+    from row_totals
+
+    union all
+
+    select
+        'rows_kept',
+        1,
+        2,
+        'rows',
+        null,
+        null,
+        null,
+        rows_kept,
+        'Rows that became customers in dim_customers.'
+    from row_totals
+
+    union all
+
+    select
+        'rows_rejected',
+        1,
+        3,
+        'rows',
+        null,
+        null,
+        null,
+        rows_rejected,
+        'Rows quarantined in fct_rejected_rows with their raw text and reasons.'
+    from row_totals
+
+),
+
+rows_per_reason as (
+
+    select
+        reason_code,
+        count(distinct source_row_number) as row_count
+    from issues
+    group by reason_code
+
+),
+
+reason_metrics as (
+
+    -- every reason in the catalogue, with zero where the file has none
+    select
+        {{ dbt.concat(["'reason:'", 'reasons.reason_code']) }} as metric_id,
+        2 as group_order,
+        0 as order_in_group,
+        'reason' as metric_group,
+        reasons.reason_code,
+        cast(null as {{ dbt.type_string() }}) as field_name,
+        reasons.is_blocking,
+        coalesce(rows_per_reason.row_count, 0) as row_count,
+        reasons.description
+    from reasons
+    left join rows_per_reason
+        on reasons.reason_code = rows_per_reason.reason_code
+
+),
+
+rows_per_reason_and_field as (
+
+    select
+        reason_code,
+        field_name,
+        count(distinct source_row_number) as row_count
+    from issues
+    group by reason_code, field_name
+
+),
+
+reason_field_metrics as (
+
+    select
+        {{ dbt.concat([
+            "'reason:'",
+            'reasons.reason_code',
+            "':'",
+            'rows_per_reason_and_field.field_name',
+        ]) }} as metric_id,
+        3 as group_order,
+        0 as order_in_group,
+        'reason_by_field' as metric_group,
+        reasons.reason_code,
+        rows_per_reason_and_field.field_name,
+        reasons.is_blocking,
+        rows_per_reason_and_field.row_count,
+        reasons.description
+    from rows_per_reason_and_field
+    inner join reasons
+        on rows_per_reason_and_field.reason_code = reasons.reason_code
+
+),
+
+metrics as (
+
+    select * from volume_metrics
+    union all
+    select * from reason_metrics
+    union all
+    select * from reason_field_metrics
+
+),
+
+final as (
+
+    select
+        metrics.metric_id,
+        row_number() over (
+            order by
+                metrics.group_order,
+                metrics.order_in_group,
+                metrics.is_blocking desc nulls first,
+                metrics.reason_code nulls first,
+                metrics.field_name nulls first,
+                metrics.metric_id
+        ) as metric_order,
+        metrics.metric_group,
+        metrics.reason_code,
+        metrics.field_name,
+        metrics.is_blocking,
+        metrics.row_count,
+        cast(metrics.row_count as {{ type_double() }})
+        / nullif(cast(row_totals.rows_read as {{ type_double() }}), 0) as share_of_rows_read,
+        metrics.description
+    from metrics
+    cross join row_totals
+
+)
+
+select * from final

@@ -1,0 +1,58 @@
+{{ assert_csv_source_is_usable('bank', 'customers', customers_csv_path()) }}
+
+with
+
+source as (
+
+    select * from {{ source('bank', 'customers') }}
+
+),
+
+numbered as (
+
+    -- DuckDB keeps the file's order through a plain scan (preserve_insertion_order), so the
+    -- number is the data line's position in the file.
+    select
+        row_number() over () as source_row_number,
+        source.*
+    from source
+
+),
+
+renamed as (
+
+    select
+        source_row_number,
+
+        userid as user_id_raw,
+        score as score_raw,
+        city as city_raw,
+        gender as gender_raw,
+        age as age_raw,
+        equity as equity_raw,
+        balance as balance_raw,
+        products as products_raw,
+        credit_card as credit_card_raw,
+        last_activity as last_activity_raw,
+        est_salary as est_salary_raw,
+        churn as churn_raw,
+
+        {{ parse_number('userid') }} as user_id,
+        {{ parse_number('score') }} as score,
+        {{ parse_number('age') }} as age,
+        {{ parse_number('equity') }} as equity,
+        {{ parse_number('balance') }} as balance,
+        {{ parse_number('products') }} as products,
+        {{ parse_number('credit_card') }} as credit_card,
+        {{ parse_number('last_activity') }} as last_activity,
+        {{ parse_number('est_salary') }} as est_salary,
+        {{ parse_number('churn') }} as churn,
+
+        nullif(lower(trim(city)), '') as city_key,
+        nullif(lower(trim(gender)), '') as gender_key
+
+    from numbered
+
+)
+
+select * from renamed

@@ -1,0 +1,31 @@
+-- returns the quarantined rows whose raw text differs from their line of the file
+with
+
+rejected as (
+
+    select * from {{ ref('fct_rejected_rows') }}
+
+),
+
+staged as (
+
+    select * from {{ ref('stg_bank__customers') }}
+
+),
+
+final as (
+
+    select rejected.source_row_number
+    from rejected
+    left join staged
+        on rejected.source_row_number = staged.source_row_number
+    where
+        staged.source_row_number is null
+        {%- for field in ['user_id', 'score', 'city', 'gender', 'age', 'equity', 'balance',
+                          'products', 'credit_card', 'last_activity', 'est_salary', 'churn'] %}
+        or rejected.{{ field }}_raw is distinct from staged.{{ field }}_raw
+        {%- endfor %}
+
+)
+
+select * from final
