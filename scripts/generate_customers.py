@@ -30,6 +30,7 @@ they are unique at any scale without remembering the ids already used.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -77,7 +78,13 @@ DEFAULT_OUTPUT = REPO_ROOT / "data" / "sample" / "bank_customers_sample.csv"
 CITY_LABELS: tuple[str, ...] = ("Ярославль", "Рыбинск", "Ростов", "ярославль ", "Москва")
 YAROSLAVL, RYBINSK, ROSTOV, CITY_CASE_SPACE, CITY_UNKNOWN = range(5)
 # Codes 0..1 are the real Cyrillic letters; 2 (Latin M) and 3 (lowercase ж) are planted defects.
-GENDER_LABELS: tuple[str, ...] = ("Ж", "М", "M", "ж")
+# The two M's look alike, so they are spelled by name.
+GENDER_LABELS: tuple[str, ...] = (
+    "Ж",
+    "\N{CYRILLIC CAPITAL LETTER EM}",
+    "\N{LATIN CAPITAL LETTER M}",
+    "ж",
+)
 FEMALE, MALE, GENDER_LATIN_M, GENDER_LOWER_F = range(4)
 
 # Ids: the real file uses 94561..229145. Up to 10,352 rows ids stay in that range; beyond, the range
@@ -91,7 +98,9 @@ ID_SPAN_PER_ROW = 13
 # ---------------------------------------------------------------------------------------------
 
 P_MALE = 0.5005
-CITY_SHARES: tuple[float, ...] = (0.5888, 0.2695, 0.1417)
+# Real shares are 0.5888 / 0.2695 / 0.1417; these are set a little apart so that they come out
+# after the duplicate-id pairs (1.46% of rows) are moved to Рыбинск and Ярославль half and half.
+CITY_SHARES: tuple[float, ...] = (0.5901, 0.2661, 0.1438)
 
 # Equity 0..9 by city: Ярославль has more equity-0 (and so missing-balance) customers.
 EQUITY_BY_CITY: tuple[tuple[float, ...], ...] = (
@@ -117,7 +126,7 @@ PRODUCTS_BY_EQUITY: tuple[tuple[float, ...], ...] = (
     (0.1727, 0.5182, 0.1273, 0.1818, 0.0000),
 )
 
-# P(credit card) by [balance missing][products 1..5][gender Ж, М].
+# P(credit card) by [balance missing][products 1..5][female, male]: men hold more cards.
 CREDIT_CARD_RATE: tuple[tuple[tuple[float, float], ...], ...] = (
     ((0.921, 0.929), (0.547, 0.686), (0.299, 0.421), (0.606, 0.748), (0.95, 0.95)),
     ((0.794, 0.841), (0.822, 0.811), (0.560, 0.560), (0.80, 0.80), (0.80, 0.80)),
@@ -218,25 +227,29 @@ BALANCE_KNOTS: tuple[float, ...] = (
     0.80206, 0.848, 0.89384, 0.94162, 0.9672, 0.98446, 0.99101, 0.99744, 1,
 )  # fmt: skip
 
-# Churn log-odds. Logistic regression on the real file, then the categorical tables adjusted so
-# the synthetic churn rates per group match the real ones.
-CHURN_INTERCEPT = -2.775
-CHURN_BY_PRODUCTS: tuple[float, ...] = (0.0, 0.068, 0.862, 1.331, 0.480)
-CHURN_MALE = 0.983
-CHURN_BY_EQUITY: tuple[float, ...] = (0.0, -0.411, -0.443, -0.327, -0.403, -0.370, -0.162, 0.292)
-CHURN_ACTIVE = 1.225
-CHURN_CREDIT_CARD = -0.314
-CHURN_BALANCE_MISSING = -4.335
+# Churn log-odds. Logistic regression on the real file (numpy IRLS); the categorical tables were
+# then raked on 500,000 generated rows until churn by products, gender, equity, activity, card,
+# balance presence, age band, score band and city matched the real rates, and the balance and
+# salary slopes raised until churners' median balance (783k against 475k) and the equal salary
+# means of churners and stayers came out as in the real file.
+CHURN_INTERCEPT = -2.222
+CHURN_BY_PRODUCTS: tuple[float, ...] = (0.0, -0.006, 0.477, 1.790, 1.249)
+CHURN_MALE = 0.991
+CHURN_BY_EQUITY: tuple[float, ...] = (0.0, -0.620, -0.721, -0.620, -0.669, -0.601, -0.223, 0.405)
+CHURN_ACTIVE = 1.130
+CHURN_CREDIT_CARD = -0.751
+CHURN_BALANCE_MISSING = -4.728
 # Terms in log(balance) - 13 (clipped at +-3 for the square) and log(salary) - 11.6.
-CHURN_LOG_BALANCE = (0.176, 0.107)
+CHURN_LOG_BALANCE = (0.45, 0.107)
 CHURN_LOG_SALARY = (0.338, -0.148)
 CHURN_AGE_EDGES: tuple[float, ...] = (25, 30, 35, 40, 45, 50, 55, 60, 65, 70)
+# Two peaks, 25-35 and 50-60, as in the real file.
 CHURN_BY_AGE: tuple[float, ...] = (
-    0.353, 0.743, 0.373, 0.0, -0.175, 0.062, 0.954, 0.861, -0.542, -1.081, -1.641,
+    0.614, 0.967, 0.510, 0.0, -0.406, -0.101, 0.863, 1.008, -0.625, -1.279, -1.758,
 )  # fmt: skip
 CHURN_SCORE_EDGES: tuple[float, ...] = (750, 800, 825, 850, 875, 900, 925, 950)
-CHURN_BY_SCORE: tuple[float, ...] = (-0.568, -0.435, 0.0, 0.366, 0.748, 0.982, 0.775, 0.672, -0.596)
-CHURN_BY_CITY: tuple[float, ...] = (0.0, -0.258, 0.066)
+CHURN_BY_SCORE: tuple[float, ...] = (-0.379, -0.333, 0.0, 0.290, 0.696, 0.819, 0.787, 0.744, -1.045)
+CHURN_BY_CITY: tuple[float, ...] = (0.0, -0.283, -0.135)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,7 +289,7 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("balance_not_a_number", 1, "balance is the text 'abc' (quarantine)"),
     Defect("negative_balance", 1, "balance below zero (quarantine)"),
     Defect("age_out_of_range", 1, "age = 150.0 (quarantine)"),
-    Defect("gender_latin", 1, "gender is the Latin letter 'M' (map to М)"),
+    Defect("gender_latin", 1, "gender is the Latin letter 'M' (map to the Cyrillic male letter)"),
     Defect("gender_lowercase", 1, "gender is lowercase 'ж' (map to Ж)"),
     Defect("city_case_space", 1, "city is 'ярославль ' in lowercase with a trailing space (map)"),
     Defect("city_unknown", 1, "city is 'Москва', not a branch of the bank (quarantine)"),
@@ -303,6 +316,8 @@ _FIELD_DEFECTS: tuple[str, ...] = (
 )
 AGE_TEXT = "n/a"
 BALANCE_TEXT = "abc"
+RAW_AGE_TEXT = 1
+RAW_BALANCE_TEXT = 2
 AGE_OUT_OF_RANGE = 150.0
 
 
@@ -402,7 +417,9 @@ _MULT_B = np.uint64(0xBF58476D1CE4E5B9)
 _FEISTEL_ROUNDS = 4
 
 
-def _feistel(values: npt.NDArray[np.uint64], half_bits: int, keys: Sequence[int]) -> npt.NDArray[np.uint64]:
+def _feistel(
+    values: npt.NDArray[np.uint64], half_bits: int, keys: Sequence[int]
+) -> npt.NDArray[np.uint64]:
     mask = np.uint64((1 << half_bits) - 1)
     shift = np.uint64(half_bits)
     left = values >> shift
@@ -422,7 +439,7 @@ def permute_ids(index: IntArray, span: int, seed: int) -> IntArray:
     its own, so a chunk gets its ids without knowing the other chunks'.
     """
     half_bits = max(1, ((span - 1).bit_length() + 1) // 2)
-    keys = [int(k) & ((1 << 63) - 1) for k in _rng(seed, _ID_STREAM).integers(0, 2**62, _FEISTEL_ROUNDS)]
+    keys = [int(k) for k in _rng(seed, _ID_STREAM).integers(0, 2**62, _FEISTEL_ROUNDS)]
     out = _feistel(index.astype(np.uint64), half_bits, keys)
     outside = out >= np.uint64(span)
     while outside.any():
@@ -440,9 +457,12 @@ def normal_cdf(z: FloatArray) -> FloatArray:
     """Standard normal CDF (Abramowitz and Stegun 7.1.26, error below 1e-7), numpy only."""
     x = np.abs(z) / np.sqrt(2.0)
     t = 1.0 / (1.0 + 0.3275911 * x)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
     upper = 0.5 * poly * np.exp(-x * x)
-    return np.where(z >= 0, 1.0 - upper, upper)
+    cdf: FloatArray = np.where(z >= 0, 1.0 - upper, upper)
+    return cdf
 
 
 def _from_quantiles(u: FloatArray, table: Sequence[float]) -> FloatArray:
@@ -457,7 +477,8 @@ def _categorical(rng: np.random.Generator, probs: FloatArray) -> IntArray:
     """One draw per row from row-wise probabilities (rows need not be normalised exactly)."""
     cum = np.cumsum(probs, axis=1)
     u = rng.random(len(probs)) * cum[:, -1]
-    return (u[:, None] >= cum).sum(axis=1).astype(np.int64)
+    drawn: IntArray = (u[:, None] >= cum).sum(axis=1).astype(np.int64)
+    return drawn
 
 
 def _age_terms(age: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -476,13 +497,15 @@ def churn_log_odds(frame: Columns) -> FloatArray:
     log_salary = np.log(frame["EST_SALARY"].astype(np.float64)) - 11.6
     age_bin = np.searchsorted(CHURN_AGE_EDGES, frame["age"].astype(np.float64), side="left")
     score_bin = np.searchsorted(CHURN_SCORE_EDGES, frame["score"].astype(np.float64), side="left")
-    return (
+    active = frame["last_activity"].astype(np.float64)
+    card = frame["credit_card"].astype(np.float64)
+    log_odds: FloatArray = (
         CHURN_INTERCEPT
         + np.asarray(CHURN_BY_PRODUCTS)[np.clip(products, 1, 5) - 1]
         + CHURN_MALE * (frame["gender"] == MALE)
         + np.asarray(CHURN_BY_EQUITY)[equity]
-        + CHURN_ACTIVE * frame["last_activity"]
-        + CHURN_CREDIT_CARD * frame["credit_card"]
+        + CHURN_ACTIVE * active
+        + CHURN_CREDIT_CARD * card
         + CHURN_BALANCE_MISSING * missing
         + CHURN_LOG_BALANCE[0] * log_balance
         + CHURN_LOG_BALANCE[1] * clipped**2 * ~missing
@@ -492,6 +515,7 @@ def churn_log_odds(frame: Columns) -> FloatArray:
         + np.asarray(CHURN_BY_SCORE)[score_bin]
         + np.asarray(CHURN_BY_CITY)[frame["city"]]
     )
+    return log_odds
 
 
 def clean_block(seed: int, block: int) -> Columns:
@@ -563,7 +587,9 @@ def clean_block(seed: int, block: int) -> Columns:
         np.exp(
             np.where(
                 missing,
-                _from_latent(salary_latent, SALARY_KNOTS_NO_BALANCE, LOG_SALARY_QUANTILES_NO_BALANCE),
+                _from_latent(
+                    salary_latent, SALARY_KNOTS_NO_BALANCE, LOG_SALARY_QUANTILES_NO_BALANCE
+                ),
                 _from_latent(salary_latent, SALARY_KNOTS, LOG_SALARY_QUANTILES),
             )
         ),
@@ -625,16 +651,15 @@ def clean_rows(seed: int, start: int, stop: int) -> Columns:
 class Chunk:
     """Final rows [start, stop) in typed form plus the raw texts that replace some fields.
 
-    ``columns`` holds USERID, the clean columns (city/gender as label codes) after all defects;
-    fields whose raw value is not a number are NaN there and listed in ``age_text`` /
-    ``balance_text`` as {global row: text}.
+    ``columns`` holds USERID and the clean columns (city/gender as label codes) after all
+    defects. A field whose raw value is text rather than a number is NaN there, and ``raw_text``
+    says which: RAW_AGE_TEXT (age is AGE_TEXT) or RAW_BALANCE_TEXT (balance is BALANCE_TEXT).
     """
 
     start: int
     stop: int
     columns: Columns
-    age_text: dict[int, str]
-    balance_text: dict[int, str]
+    raw_text: npt.NDArray[np.int8]
 
 
 def _local(indices: IntArray, start: int, stop: int) -> tuple[IntArray, npt.NDArray[np.bool_]]:
@@ -642,7 +667,9 @@ def _local(indices: IntArray, start: int, stop: int) -> tuple[IntArray, npt.NDAr
     return indices[inside] - start, inside
 
 
-def build_chunk(rows: int, seed: int, start: int, stop: int, plan: DefectPlan | None = None) -> Chunk:
+def build_chunk(
+    rows: int, seed: int, start: int, stop: int, plan: DefectPlan | None = None
+) -> Chunk:
     """Final rows [start, stop) of the ``rows``-row file for ``seed``."""
     if not 0 <= start < stop <= rows:
         raise ValueError(f"bad row range [{start}, {stop}) for {rows} rows")
@@ -668,9 +695,10 @@ def build_chunk(rows: int, seed: int, start: int, stop: int, plan: DefectPlan | 
     cols["credit_card"][zero] = 0
     cols["last_activity"][zero] = 0
     cols["churn"][zero] = 1
-    age_text = {int(i) + start: AGE_TEXT for i in rows_of("age_not_a_number")}
+    raw_text = np.zeros(stop - start, dtype=np.int8)
+    raw_text[rows_of("age_not_a_number")] = RAW_AGE_TEXT
     cols["age"][rows_of("age_not_a_number")] = np.nan
-    balance_text = {int(i) + start: BALANCE_TEXT for i in rows_of("balance_not_a_number")}
+    raw_text[rows_of("balance_not_a_number")] = RAW_BALANCE_TEXT
     cols["balance"][rows_of("balance_not_a_number")] = np.nan
     negative = rows_of("negative_balance")
     # A customer without a balance gets a negative one the size of a salary: still plausible text.
@@ -692,7 +720,7 @@ def build_chunk(rows: int, seed: int, start: int, stop: int, plan: DefectPlan | 
             src_cols, src_at = build_chunk(rows, seed, source, source + 1, plan).columns, 0
         for name in cols:
             cols[name][target] = src_cols[name][src_at]
-    return Chunk(start, stop, cols, age_text, balance_text)
+    return Chunk(start, stop, cols, raw_text)
 
 
 def chunk_to_frame(chunk: Chunk) -> pd.DataFrame:
@@ -728,26 +756,50 @@ _CITY_SQL = "[" + ", ".join(f"'{label}'" for label in CITY_LABELS) + "]"
 _GENDER_SQL = "[" + ", ".join(f"'{label}'" for label in GENDER_LABELS) + "]"
 # DuckDB renders a DOUBLE as the shortest text that reads back to it (850.0, 59214.82, 0.0),
 # which is exactly how the real file writes its numbers; NaN from pandas arrives as NULL, which
-# the CSV writer leaves empty.
-_INSERT_SQL = f"""
-INSERT INTO customers
+# the CSV writer leaves empty. A plain projection keeps the rows in order.
+_FORMAT_SQL = f"""
 SELECT
-    CAST(c.USERID AS VARCHAR),
-    CAST(c.score AS VARCHAR),
-    {_CITY_SQL}[c.city + 1],
-    {_GENDER_SQL}[c.gender + 1],
-    COALESCE(t.age_text, CAST(c.age AS VARCHAR)),
-    CAST(c.equity AS VARCHAR),
-    COALESCE(t.balance_text, CAST(c.balance AS VARCHAR)),
-    CAST(c.products AS VARCHAR),
-    CAST(c.credit_card AS VARCHAR),
-    CAST(c.last_activity AS VARCHAR),
-    CAST(c.EST_SALARY AS VARCHAR),
-    CAST(c.churn AS VARCHAR)
-FROM chunk AS c
-LEFT JOIN texts AS t ON t.row_id = c.row_id
-ORDER BY c.row_id
+    CAST(USERID AS VARCHAR) AS USERID,
+    CAST(score AS VARCHAR) AS score,
+    {_CITY_SQL}[city + 1] AS city,
+    {_GENDER_SQL}[gender + 1] AS gender,
+    CASE WHEN raw_text = {RAW_AGE_TEXT} THEN '{AGE_TEXT}' ELSE CAST(age AS VARCHAR) END AS age,
+    CAST(equity AS VARCHAR) AS equity,
+    CASE WHEN raw_text = {RAW_BALANCE_TEXT} THEN '{BALANCE_TEXT}'
+         ELSE CAST(balance AS VARCHAR) END AS balance,
+    CAST(products AS VARCHAR) AS products,
+    CAST(credit_card AS VARCHAR) AS credit_card,
+    CAST(last_activity AS VARCHAR) AS last_activity,
+    CAST(EST_SALARY AS VARCHAR) AS EST_SALARY,
+    CAST(churn AS VARCHAR) AS churn
+FROM chunk
 """
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _write_csv(output: Path, rows: int, seed: int, chunk_rows: int, tmp: Path) -> None:
+    plan = plan_defects(rows, seed)
+    part = tmp / "part.csv"
+    con = duckdb.connect()
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        with output.open("wb") as sink:
+            sink.write((",".join(HEADER) + "\n").encode("utf-8"))
+            for start in range(0, rows, chunk_rows):
+                chunk = build_chunk(rows, seed, start, min(start + chunk_rows, rows), plan)
+                staged = pd.DataFrame({**chunk.columns, "raw_text": chunk.raw_text})
+                con.register("chunk", staged)
+                con.execute(
+                    f"COPY ({_FORMAT_SQL}) TO '{_sql_path(part)}' (FORMAT csv, HEADER false)"
+                )
+                con.unregister("chunk")
+                with part.open("rb") as piece:
+                    shutil.copyfileobj(piece, sink)
+    finally:
+        con.close()
 
 
 def write_customers(
@@ -759,43 +811,32 @@ def write_customers(
 ) -> None:
     """Write the file as UTF-8 CSV (the real file's format) or Parquet.
 
-    Chunks are staged in an on-disk DuckDB table and copied out once, so memory stays bounded
-    by one chunk. Parquet keeps every column as text, like the CSV, so that malformed values
-    survive; empty fields are NULL.
+    Each chunk is formatted by DuckDB and appended to the CSV, so memory stays bounded by one
+    chunk. Parquet is converted from that CSV and keeps every column as text (empty fields
+    become NULL), so malformed values survive and both formats hold the same values.
     """
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"unknown format {fmt!r}")
+    if rows < 1 or chunk_rows < 1:
+        raise ValueError("rows and chunk_rows must be positive")
     output.parent.mkdir(parents=True, exist_ok=True)
-    plan = plan_defects(rows, seed)
-    with tempfile.TemporaryDirectory(prefix="generate_customers_") as tmp:
-        con = duckdb.connect(str(Path(tmp) / "stage.duckdb"))
+    with tempfile.TemporaryDirectory(prefix="generate_customers_") as tmp_dir:
+        tmp = Path(tmp_dir)
+        if fmt == "csv":
+            _write_csv(output, rows, seed, chunk_rows, tmp)
+            return
+        csv_path = tmp / "customers.csv"
+        _write_csv(csv_path, rows, seed, chunk_rows, tmp)
+        columns = ", ".join(f"'{name}': 'VARCHAR'" for name in HEADER)
+        con = duckdb.connect()
         try:
-            con.execute(f"SET temp_directory = '{tmp}'")
+            con.execute(f"SET temp_directory = '{_sql_path(tmp)}'")
             con.execute("SET preserve_insertion_order = true")
             con.execute(
-                "CREATE TABLE customers ("
-                + ", ".join(f'"{name}" VARCHAR' for name in HEADER)
-                + ")"
+                f"COPY (SELECT * FROM read_csv('{_sql_path(csv_path)}', header = true, "
+                f"delim = ',', quote = '\"', columns = {{{columns}}})) "
+                f"TO '{_sql_path(output)}' (FORMAT parquet)"
             )
-            con.execute("CREATE TABLE texts (row_id BIGINT, age_text VARCHAR, balance_text VARCHAR)")
-            text_rows = {int(i): (AGE_TEXT, None) for i in plan.field_defects.get("age_not_a_number", [])}
-            for i in plan.field_defects.get("balance_not_a_number", []):
-                text_rows[int(i)] = (None, BALANCE_TEXT)
-            if text_rows:
-                con.executemany(
-                    "INSERT INTO texts VALUES (?, ?, ?)",
-                    [(row, age, bal) for row, (age, bal) in sorted(text_rows.items())],
-                )
-            for start in range(0, rows, chunk_rows):
-                chunk = build_chunk(rows, seed, start, min(start + chunk_rows, rows), plan)
-                staged = pd.DataFrame(chunk.columns)
-                staged["row_id"] = np.arange(chunk.start, chunk.stop, dtype=np.int64)
-                con.register("chunk", staged)
-                con.execute(_INSERT_SQL)
-                con.unregister("chunk")
-            target = str(output).replace("'", "''")
-            options = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
-            con.execute(f"COPY customers TO '{target}' ({options})")
         finally:
             con.close()
 
@@ -812,12 +853,20 @@ def _positive(text: str) -> int:
     return value
 
 
+def _non_negative(text: str) -> int:
+    # numpy seed sequences take only non-negative integers.
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be a non-negative integer")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description="Write a synthetic bank customer file shaped like bank_scrooge.csv.",
     )
     parser.add_argument("--rows", type=_positive, default=DEFAULT_ROWS, help="rows to write")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    parser.add_argument("--seed", type=_non_negative, default=DEFAULT_SEED, help="random seed")
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv", dest="fmt")
     parser.add_argument(
         "--output",
@@ -839,7 +888,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     output: Path = args.output or DEFAULT_OUTPUT.with_suffix(f".{args.fmt}")
     began = time.perf_counter()
-    write_customers(output, rows=args.rows, seed=args.seed, fmt=args.fmt, chunk_rows=args.chunk_rows)
+    write_customers(
+        output, rows=args.rows, seed=args.seed, fmt=args.fmt, chunk_rows=args.chunk_rows
+    )
     seconds = time.perf_counter() - began
     print(f"wrote {args.rows:,} rows to {output} in {seconds:.1f} s", file=sys.stderr)
     return 0

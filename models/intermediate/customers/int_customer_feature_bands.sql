@@ -19,12 +19,12 @@ band_edges as (
 feature_values as (
 
     {% for feature in banded_features %}
-    select
-        customer_id,
-        '{{ feature }}' as feature,
-        {{ feature }} as feature_value
-    from customers
-    {% if not loop.last %}union all{% endif %}
+        select
+            customer_id,
+            '{{ feature }}' as feature,
+            {{ feature }} as feature_value
+        from customers
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

@@ -50,9 +50,9 @@ validated as (
 
     select
         customers.*,
-        coalesce(row_verdicts.is_rejected, false) as is_rejected,
         row_verdicts.rejection_reasons,
         row_verdicts.flag_reasons,
+        coalesce(row_verdicts.is_rejected, false) as is_rejected,
         coalesce(row_verdicts.has_shared_user_id, false) as has_shared_user_id,
         coalesce(row_verdicts.is_balance_extreme, false) as is_balance_extreme,
         coalesce(row_verdicts.is_salary_extreme, false) as is_salary_extreme

@@ -5,7 +5,6 @@
     'credit_card', 'last_activity', 'est_salary', 'churn',
 ] -%}
 {%- set category_fields = ['city', 'gender'] -%}
-{%- set raw_fields = number_fields + category_fields -%}
 
 with
 
@@ -30,24 +29,24 @@ reasons as (
 field_values as (
 
     {% for field in number_fields %}
-    select
-        source_row_number,
-        '{{ field }}' as field_name,
-        nullif(trim({{ field }}_raw), '') as raw_text,
-        {{ field }} as number_value,
-        cast(null as {{ dbt.type_string() }}) as category_value
-    from customers
-    union all
+        select
+            source_row_number,
+            '{{ field }}' as field_name,
+            nullif(trim({{ field }}_raw), '') as raw_text,
+            {{ field }} as number_value,
+            cast(null as {{ dbt.type_string() }}) as category_value
+        from customers
+        union all
     {% endfor %}
     {% for field in category_fields %}
-    select
-        source_row_number,
-        '{{ field }}' as field_name,
-        nullif(trim({{ field }}_raw), '') as raw_text,
-        cast(null as {{ type_double() }}) as number_value,
-        {{ field }} as category_value
-    from customers
-    {% if not loop.last %}union all{% endif %}
+        select
+            source_row_number,
+            '{{ field }}' as field_name,
+            nullif(trim({{ field }}_raw), '') as raw_text,
+            cast(null as {{ type_double() }}) as number_value,
+            {{ field }} as category_value
+        from customers
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -129,7 +128,8 @@ record_copies as (
         city,
         row_number() over (
             partition by
-                {%- for field in raw_fields %} {{ field }}_raw{{ ',' if not loop.last }}{% endfor %}
+                user_id_raw, score_raw, city_raw, gender_raw, age_raw, equity_raw, balance_raw,
+                products_raw, credit_card_raw, last_activity_raw, est_salary_raw, churn_raw
             order by source_row_number
         ) as copy_number
     from customers
@@ -182,7 +182,8 @@ customer_key_issues as (
 
 all_issues as (
 
-    select * from field_issues where reason_code is not null
+    select * from field_issues
+    where reason_code is not null
     union all
     select * from no_product_issues
     union all

@@ -26,8 +26,8 @@ bands_per_customer as (
     select
         customer_id,
         {% for feature, prefix in banded_features.items() %}
-        max(case when feature = '{{ feature }}' then band_label end) as {{ prefix }}_band,
-        max(case when feature = '{{ feature }}' then band_order end) as {{ prefix }}_band_order,
+            max(case when feature = '{{ feature }}' then band_label end) as {{ prefix }}_band,
+            max(case when feature = '{{ feature }}' then band_order end) as {{ prefix }}_band_order,
         {% endfor %}
         max(case when feature = 'products' then band_label end) as product_segment,
         max(case when feature = 'products' then band_order end) as product_segment_order
@@ -63,10 +63,16 @@ final as (
         customers.is_salary_extreme,
         bands_per_customer.product_segment,
         bands_per_customer.product_segment_order,
-        {% for prefix in banded_features.values() %}
-        bands_per_customer.{{ prefix }}_band,
-        bands_per_customer.{{ prefix }}_band_order{{ ',' if not loop.last }}
-        {% endfor %}
+        bands_per_customer.age_band,
+        bands_per_customer.age_band_order,
+        bands_per_customer.score_band,
+        bands_per_customer.score_band_order,
+        bands_per_customer.balance_band,
+        bands_per_customer.balance_band_order,
+        bands_per_customer.salary_band,
+        bands_per_customer.salary_band_order,
+        bands_per_customer.equity_band,
+        bands_per_customer.equity_band_order
     from customers
     left join bands_per_customer
         on customers.customer_id = bands_per_customer.customer_id

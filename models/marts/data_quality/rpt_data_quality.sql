@@ -45,29 +45,29 @@ volume_metrics as (
     union all
 
     select
-        'rows_kept',
-        1,
-        2,
-        'rows',
-        null,
-        null,
-        null,
-        rows_kept,
-        'Rows that became customers in dim_customers.'
+        'rows_kept' as metric_id,
+        1 as group_order,
+        2 as order_in_group,
+        'rows' as metric_group,
+        cast(null as {{ dbt.type_string() }}) as reason_code,
+        cast(null as {{ dbt.type_string() }}) as field_name,
+        cast(null as boolean) as is_blocking,
+        rows_kept as row_count,
+        'Rows that became customers in dim_customers.' as description
     from row_totals
 
     union all
 
     select
-        'rows_rejected',
-        1,
-        3,
-        'rows',
-        null,
-        null,
-        null,
-        rows_rejected,
-        'Rows quarantined in fct_rejected_rows with their raw text and reasons.'
+        'rows_rejected' as metric_id,
+        1 as group_order,
+        3 as order_in_group,
+        'rows' as metric_group,
+        cast(null as {{ dbt.type_string() }}) as reason_code,
+        cast(null as {{ dbt.type_string() }}) as field_name,
+        cast(null as boolean) as is_blocking,
+        rows_rejected as row_count,
+        'Rows quarantined in fct_rejected_rows with their raw text and reasons.' as description
     from row_totals
 
 ),
@@ -151,12 +151,12 @@ final as (
         metrics.metric_id,
         row_number() over (
             order by
-                metrics.group_order,
-                metrics.order_in_group,
+                metrics.group_order asc,
+                metrics.order_in_group asc,
                 metrics.is_blocking desc nulls first,
-                metrics.reason_code nulls first,
-                metrics.field_name nulls first,
-                metrics.metric_id
+                metrics.reason_code asc nulls first,
+                metrics.field_name asc nulls first,
+                metrics.metric_id asc
         ) as metric_order,
         metrics.metric_group,
         metrics.reason_code,

@@ -13,8 +13,8 @@ numbered as (
     -- DuckDB keeps the file's order through a plain scan (preserve_insertion_order), so the
     -- number is the data line's position in the file.
     select
-        row_number() over () as source_row_number,
-        source.*
+        source.*,
+        row_number() over () as source_row_number
     from source
 
 ),

@@ -23,7 +23,7 @@ final as (
         staged.source_row_number is null
         {%- for field in ['user_id', 'score', 'city', 'gender', 'age', 'equity', 'balance',
                           'products', 'credit_card', 'last_activity', 'est_salary', 'churn'] %}
-        or rejected.{{ field }}_raw is distinct from staged.{{ field }}_raw
+            or rejected.{{ field }}_raw is distinct from staged.{{ field }}_raw
         {%- endfor %}
 
 )

@@ -1,0 +1,43 @@
+# The two commands of the quick start: `make run` builds everything, `make test` checks everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SQL_PATHS := models tests analyses
+
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export DBT_PROFILES_DIR := $(CURDIR)
+
+.PHONY: run test install build lint docs sample clean
+
+## run: create the venv, install the pinned packages, build the warehouse and print a summary
+run: install
+	$(BIN)/python -m scripts.pipeline
+
+## test: linters, type check, dbt unit/data tests and the pytest suite (which builds the project)
+test: install lint
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+lint: install
+	$(BIN)/ruff check scripts
+	$(BIN)/ruff format --check scripts
+	$(BIN)/mypy
+	$(BIN)/sqlfluff lint $(SQL_PATHS)
+
+## docs: the dbt docs site as one file that opens offline (target/static_index.html)
+docs: install
+	$(BIN)/dbt docs generate --static
+
+## sample: regenerate the bundled synthetic sample
+sample: install
+	$(BIN)/python -m scripts.generate_customers --output data/sample/bank_customers_sample.csv
+
+clean:
+	rm -rf target logs warehouse/*.duckdb
