@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
+from scripts.tests.dbt_build import REAL_FILE, build, built, query, reported_counts
 from scripts.tests.independent_quality import QualityFigures, quality_figures, read_raw
-from scripts.warehouse import DEFAULT_CUSTOMERS_CSV, Warehouse, run_dbt
-
-REAL_FILE = os.environ.get("BANK_REAL_CUSTOMERS_CSV", "")
-
-
-def build(customers_csv: Path, workdir: Path) -> tuple[Warehouse, str]:
-    warehouse = Warehouse(customers_csv=customers_csv, duckdb_path=workdir / "bank.duckdb")
-    result = run_dbt(["build"], warehouse, artifacts_dir=workdir, capture_output=True)
-    return warehouse, result.stdout if result.returncode == 0 else f"FAILED\n{result.stdout}"
-
-
-def built(customers_csv: Path, workdir: Path) -> Warehouse:
-    warehouse, output = build(customers_csv, workdir)
-    assert not output.startswith("FAILED"), output[-4000:]
-    return warehouse
-
-
-def query(warehouse: Warehouse, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
-        return connection.execute(sql).df()
-
-
-def reported_counts(warehouse: Warehouse) -> dict[str, int]:
-    frame = query(warehouse, "select metric_id, row_count from rpt_data_quality")
-    return dict(zip(frame["metric_id"], frame["row_count"].astype(int), strict=True))
+from scripts.warehouse import DEFAULT_CUSTOMERS_CSV, Warehouse
 
 
 def assert_quality_matches(warehouse: Warehouse, expected: QualityFigures) -> None:
@@ -58,18 +33,6 @@ def assert_quality_matches(warehouse: Warehouse, expected: QualityFigures) -> No
         query(warehouse, "select source_row_number from fct_rejected_rows")["source_row_number"]
     )
     assert rejected == set(expected.rejected_rows)
-
-
-@pytest.fixture(scope="module")
-def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    return built(DEFAULT_CUSTOMERS_CSV, tmp_path_factory.mktemp("sample"))
-
-
-@pytest.fixture(scope="module")
-def real_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    if not REAL_FILE or not Path(REAL_FILE).is_file():
-        pytest.skip("BANK_REAL_CUSTOMERS_CSV does not name the bank's file")
-    return built(Path(REAL_FILE).resolve(), tmp_path_factory.mktemp("real"))
 
 
 def test_sample_figures_match_an_independent_reading(sample_warehouse: Warehouse) -> None:
