@@ -22,8 +22,8 @@ row_totals as (
 
     select
         count(*) as rows_read,
-        {{ dbt.cast('sum(case when is_rejected then 0 else 1 end)', dbt.type_bigint()) }} as rows_kept,
-        {{ dbt.cast('sum(case when is_rejected then 1 else 0 end)', dbt.type_bigint()) }} as rows_rejected
+        {{ count_where('not is_rejected') }} as rows_kept,
+        {{ count_where('is_rejected') }} as rows_rejected
     from validated
 
 ),

@@ -1,0 +1,25 @@
+-- one row per customer still with the bank, with the risk conditions met and the risk score
+with
+
+scores as (
+
+    select * from {{ ref('int_customer_risk_scores') }}
+    where not is_churned
+
+),
+
+final as (
+
+    select
+        customer_id,
+        risk_score,
+        row_number() over (order by risk_score desc, customer_id) as risk_rank,
+        risk_decile,
+        risk_features,
+        conditions_met,
+        risk_conditions
+    from scores
+
+)
+
+select * from final

@@ -1,0 +1,195 @@
+{#- Strategic high-churn segments: candidate conjunctions kept when large enough and far enough
+    above the bank's rate, ranked by the churned customers they hold. Top picks are chosen
+    greedily down the ranking, skipping a segment whose customers are mostly in earlier picks. -#}
+{%- set top_segments = var('churn_top_segments') | int -%}
+{%- set max_overlap = var('churn_segment_max_overlap') -%}
+
+with
+
+members as (
+
+    select * from {{ ref('int_churn_segment_members') }}
+
+),
+
+conditions as (
+
+    select * from {{ ref('int_churn_risk_conditions') }}
+
+),
+
+baseline as (
+
+    select * from {{ ref('int_churn_baseline') }}
+
+),
+
+candidates as (
+
+    select
+        segment_id,
+        first_condition_id,
+        second_condition_id,
+        third_condition_id,
+        count(*) as customers,
+        {{ count_where('is_churned') }} as churned_customers
+    from members
+    group by segment_id, first_condition_id, second_condition_id, third_condition_id
+
+),
+
+strategic as (
+
+    select
+        candidates.*,
+        {{ churn_rate_columns('candidates.churned_customers', 'candidates.customers') }},
+        {{ safe_divide(safe_divide('candidates.churned_customers', 'candidates.customers'), 'baseline.churn_rate') }}
+        as lift,
+        {{ safe_divide('candidates.churned_customers', 'baseline.churned_customers') }} as share_of_churners,
+        row_number() over (
+            order by
+                candidates.churned_customers desc,
+                {{ safe_divide('candidates.churned_customers', 'candidates.customers') }} desc,
+                candidates.segment_id
+        ) as segment_rank
+    from candidates
+    cross join baseline
+    where
+        candidates.customers >= {{ var('churn_segment_min_customers') }}
+        and {{ safe_divide('candidates.churned_customers', 'candidates.customers') }}
+        >= {{ var('churn_segment_min_lift') }} * baseline.churn_rate
+
+),
+
+strategic_members as (
+
+    select
+        strategic.segment_rank,
+        members.customer_id,
+        members.is_churned,
+        min(strategic.segment_rank) over (partition by members.customer_id) as best_rank_of_customer
+    from members
+    inner join strategic
+        on members.segment_id = strategic.segment_id
+
+),
+
+higher_segment_overlaps as (
+
+    select
+        segment_rank,
+        {{ count_where('best_rank_of_customer < segment_rank') }} as customers_in_higher_segments,
+        {{ count_where('best_rank_of_customer = segment_rank and is_churned') }} as new_churned_customers
+    from strategic_members
+    group by segment_rank
+
+),
+
+{% for pick in range(1, top_segments + 1) %}
+    pick_{{ pick }} as (
+
+        select min(segment_overlap.segment_rank) as segment_rank
+        from (
+            select
+                strategic_members.segment_rank,
+                count(*) as customers,
+                {% if pick == 1 -%}
+                    0 as customers_already_picked
+                {%- else -%}
+                    count(covered_{{ pick - 1 }}.customer_id) as customers_already_picked
+                {%- endif %}
+            from strategic_members
+            {% if pick > 1 -%}
+                left join covered_{{ pick - 1 }}
+                    on strategic_members.customer_id = covered_{{ pick - 1 }}.customer_id
+                where strategic_members.segment_rank not in (
+                    {% for earlier in range(1, pick) -%}
+                        select pick_{{ earlier }}.segment_rank from pick_{{ earlier }}
+                        where pick_{{ earlier }}.segment_rank is not null
+                        {{ 'union all' if not loop.last }}
+                    {% endfor %}
+                )
+            {%- endif %}
+            group by strategic_members.segment_rank
+        ) as segment_overlap
+        where segment_overlap.customers_already_picked <= {{ max_overlap }} * segment_overlap.customers
+
+    ),
+
+    covered_{{ pick }} as (
+
+        {% if pick > 1 -%}
+            select covered_{{ pick - 1 }}.customer_id from covered_{{ pick - 1 }}
+            union
+        {% endif -%}
+        select strategic_members.customer_id from strategic_members
+        inner join pick_{{ pick }}
+            on strategic_members.segment_rank = pick_{{ pick }}.segment_rank
+
+    ),
+{% endfor %}
+
+top_picks as (
+
+    {% for pick in range(1, top_segments + 1) %}
+        select
+            {{ pick }} as top_pick_number,
+            segment_rank
+        from pick_{{ pick }}
+        where segment_rank is not null
+        {{ 'union all' if not loop.last }}
+    {% endfor %}
+
+),
+
+definitions as (
+
+    select
+        strategic.segment_rank,
+        {{ dbt.listagg('conditions.condition_description', "' and '", 'order by conditions.condition_id') }}
+        as segment_definition
+    from strategic
+    inner join conditions
+        on conditions.condition_id in (
+            strategic.first_condition_id,
+            strategic.second_condition_id,
+            strategic.third_condition_id
+        )
+    group by strategic.segment_rank
+
+),
+
+final as (
+
+    select
+        strategic.segment_id,
+        strategic.segment_rank,
+        definitions.segment_definition,
+        strategic.first_condition_id,
+        strategic.second_condition_id,
+        strategic.third_condition_id,
+        case when strategic.third_condition_id is null then 2 else 3 end as conditions_in_segment,
+        strategic.customers,
+        strategic.churned_customers,
+        strategic.churn_rate,
+        strategic.churn_rate_lower,
+        strategic.churn_rate_upper,
+        strategic.lift,
+        strategic.share_of_churners,
+        higher_segment_overlaps.customers_in_higher_segments,
+        {{ safe_divide('higher_segment_overlaps.customers_in_higher_segments', 'strategic.customers') }}
+        as overlap_with_higher_segments,
+        higher_segment_overlaps.new_churned_customers,
+        top_picks.top_pick_number,
+        top_picks.top_pick_number is not null as is_top_pick
+    from strategic
+    inner join definitions
+        on strategic.segment_rank = definitions.segment_rank
+    inner join higher_segment_overlaps
+        on strategic.segment_rank = higher_segment_overlaps.segment_rank
+    left join top_picks
+        on strategic.segment_rank = top_picks.segment_rank
+
+)
+
+select * from final
