@@ -43,8 +43,8 @@ triple_members as (
         on
             first_member.customer_id = third_member.customer_id
             and second_member.condition_id < third_member.condition_id
-            and third_member.feature_family <> first_member.feature_family
-            and third_member.feature_family <> second_member.feature_family
+            and first_member.feature_family <> third_member.feature_family
+            and second_member.feature_family <> third_member.feature_family
 
 ),
 

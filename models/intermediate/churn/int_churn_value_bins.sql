@@ -52,11 +52,11 @@ final as (
 
     select
         feature,
-        row_number() over (partition by feature order by quantile_bin) as bin_number,
         lower_value,
         upper_value,
         customers,
-        churned_customers
+        churned_customers,
+        row_number() over (partition by feature order by quantile_bin) as bin_number
     from bins
 
 )

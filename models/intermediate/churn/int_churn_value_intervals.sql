@@ -71,7 +71,7 @@ final as (
 
     select
         {{ dbt.concat(['rated.feature', "':'", dbt.cast('rated.first_bin', dbt.type_string())]) }}
-        as interval_id,
+            as interval_id,
         rated.feature,
         row_number() over (partition by rated.feature order by rated.lower_value) as interval_number,
         rated.lower_value,

@@ -42,7 +42,8 @@ levels as (
             '{{ feature }}' as feature,
             case when {{ flag_column }} then 1 else 2 end as level_order,
             case when {{ flag_column }} then '{{ when_true }}' else '{{ when_false }}' end as level_label,
-            case when {{ flag_column }} then '{{ when_true }}' else '{{ when_false }}' end as level_description
+            case when {{ flag_column }} then '{{ when_true }}' else '{{ when_false }}' end
+                as level_description
         from customers
         union all
     {% endfor %}

@@ -1,6 +1,8 @@
 {#- The continuous features whose churn intervals are searched, one row per customer and feature
     with a value; balance only for customers who have one, age only where known. -#}
-{%- set continuous_features = [('age', 'age'), ('score', 'score'), ('balance', 'balance'), ('salary', 'est_salary')] -%}
+{%- set continuous_features = [
+    ('age', 'age'), ('score', 'score'), ('balance', 'balance'), ('salary', 'est_salary'),
+] -%}
 
 with
 

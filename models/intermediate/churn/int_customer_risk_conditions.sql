@@ -46,8 +46,8 @@ interval_members as (
     inner join feature_values
         on
             conditions.feature = feature_values.feature
-            and feature_values.feature_value >= conditions.lower_value
-            and feature_values.feature_value <= conditions.upper_value
+            and conditions.lower_value <= feature_values.feature_value
+            and conditions.upper_value >= feature_values.feature_value
     where conditions.condition_kind = 'interval'
 
 ),

@@ -62,7 +62,7 @@ condition_lists as (
         customer_id,
         count(*) as conditions_met,
         {{ dbt.listagg('condition_description', "'; '", 'order by lift desc, condition_description') }}
-        as risk_conditions
+            as risk_conditions
     from met_conditions
     group by customer_id
 
@@ -73,10 +73,10 @@ scored as (
     select
         customers.customer_id,
         customers.is_churned,
+        condition_lists.risk_conditions,
         coalesce(customer_points.risk_score, 0) as risk_score,
         coalesce(customer_points.risk_features, 0) as risk_features,
-        coalesce(condition_lists.conditions_met, 0) as conditions_met,
-        condition_lists.risk_conditions
+        coalesce(condition_lists.conditions_met, 0) as conditions_met
     from customers
     left join customer_points
         on customers.customer_id = customer_points.customer_id
@@ -90,7 +90,7 @@ final as (
     select
         *,
         -- decile 1 holds the highest scores; the customer id breaks ties so the split is stable
-        ntile(10) over (order by risk_score desc, customer_id) as risk_decile
+        ntile(10) over (order by risk_score desc, customer_id asc) as risk_decile
     from scored
 
 )

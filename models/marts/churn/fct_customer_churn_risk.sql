@@ -13,11 +13,11 @@ final as (
     select
         customer_id,
         risk_score,
-        row_number() over (order by risk_score desc, customer_id) as risk_rank,
         risk_decile,
         risk_features,
         conditions_met,
-        risk_conditions
+        risk_conditions,
+        row_number() over (order by risk_score desc, customer_id asc) as risk_rank
     from scores
 
 )

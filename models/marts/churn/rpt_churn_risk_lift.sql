@@ -27,23 +27,32 @@ deciles as (
 
 ),
 
+decile_totals as (
+
+    select
+        *,
+        sum(churned_customers) over (
+            order by risk_decile rows between unbounded preceding and current row
+        ) as cumulative_churned_customers
+    from deciles
+
+),
+
 final as (
 
     select
-        deciles.risk_decile,
-        deciles.customers,
-        deciles.churned_customers,
-        {{ churn_rate_columns('deciles.churned_customers', 'deciles.customers') }},
-        {{ safe_divide(safe_divide('deciles.churned_customers', 'deciles.customers'), 'baseline.churn_rate') }}
-        as lift,
-        {{ safe_divide(
-            'sum(deciles.churned_customers) over (order by deciles.risk_decile rows between unbounded preceding and current row)',
-            'baseline.churned_customers',
-        ) }} as cumulative_share_of_churners,
-        deciles.min_risk_score,
-        deciles.max_risk_score,
+        decile_totals.risk_decile,
+        decile_totals.customers,
+        decile_totals.churned_customers,
+        {{ churn_rate_columns('decile_totals.churned_customers', 'decile_totals.customers') }},
+        {{ churn_lift('decile_totals.churned_customers', 'decile_totals.customers', 'baseline.churn_rate') }}
+            as lift,
+        {{ safe_divide('decile_totals.cumulative_churned_customers', 'baseline.churned_customers') }}
+            as cumulative_share_of_churners,
+        decile_totals.min_risk_score,
+        decile_totals.max_risk_score,
         true as is_in_sample
-    from deciles
+    from decile_totals
     cross join baseline
 
 )

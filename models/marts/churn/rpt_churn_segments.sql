@@ -3,6 +3,7 @@
     greedily down the ranking, skipping a segment whose customers are mostly in earlier picks. -#}
 {%- set top_segments = var('churn_top_segments') | int -%}
 {%- set max_overlap = var('churn_segment_max_overlap') -%}
+{%- set candidate_churn_rate = safe_divide('candidates.churned_customers', 'candidates.customers') -%}
 
 with
 
@@ -43,21 +44,20 @@ strategic as (
     select
         candidates.*,
         {{ churn_rate_columns('candidates.churned_customers', 'candidates.customers') }},
-        {{ safe_divide(safe_divide('candidates.churned_customers', 'candidates.customers'), 'baseline.churn_rate') }}
-        as lift,
+        {{ churn_lift('candidates.churned_customers', 'candidates.customers', 'baseline.churn_rate') }}
+            as lift,
         {{ safe_divide('candidates.churned_customers', 'baseline.churned_customers') }} as share_of_churners,
         row_number() over (
             order by
                 candidates.churned_customers desc,
-                {{ safe_divide('candidates.churned_customers', 'candidates.customers') }} desc,
+                {{ candidate_churn_rate }} desc,
                 candidates.segment_id
         ) as segment_rank
     from candidates
     cross join baseline
     where
         candidates.customers >= {{ var('churn_segment_min_customers') }}
-        and {{ safe_divide('candidates.churned_customers', 'candidates.customers') }}
-        >= {{ var('churn_segment_min_lift') }} * baseline.churn_rate
+        and {{ candidate_churn_rate }} >= {{ var('churn_segment_min_lift') }} * baseline.churn_rate
 
 ),
 
@@ -86,43 +86,46 @@ higher_segment_overlaps as (
 ),
 
 {% for pick in range(1, top_segments + 1) %}
+    overlap_{{ pick }} as (
+
+        -- each segment ranked below the previous pick, with how many of its customers the
+        -- picks so far already hold; covered customers only grow, so a segment skipped once
+        -- stays skipped and the next pick is always further down the ranking
+        select
+            strategic_members.segment_rank,
+            count(*) as customers,
+            {% if pick == 1 -%}
+                0 as customers_already_picked
+            {%- else -%}
+                count(covered_{{ pick - 1 }}.customer_id) as customers_already_picked
+            {%- endif %}
+        from strategic_members
+        {% if pick > 1 -%}
+            inner join pick_{{ pick - 1 }}
+                on strategic_members.segment_rank > pick_{{ pick - 1 }}.segment_rank
+            left join covered_{{ pick - 1 }}
+                on strategic_members.customer_id = covered_{{ pick - 1 }}.customer_id
+        {%- endif %}
+        group by strategic_members.segment_rank
+
+    ),
+
     pick_{{ pick }} as (
 
-        select min(segment_overlap.segment_rank) as segment_rank
-        from (
-            select
-                strategic_members.segment_rank,
-                count(*) as customers,
-                {% if pick == 1 -%}
-                    0 as customers_already_picked
-                {%- else -%}
-                    count(covered_{{ pick - 1 }}.customer_id) as customers_already_picked
-                {%- endif %}
-            from strategic_members
-            {% if pick > 1 -%}
-                left join covered_{{ pick - 1 }}
-                    on strategic_members.customer_id = covered_{{ pick - 1 }}.customer_id
-                where strategic_members.segment_rank not in (
-                    {% for earlier in range(1, pick) -%}
-                        select pick_{{ earlier }}.segment_rank from pick_{{ earlier }}
-                        where pick_{{ earlier }}.segment_rank is not null
-                        {{ 'union all' if not loop.last }}
-                    {% endfor %}
-                )
-            {%- endif %}
-            group by strategic_members.segment_rank
-        ) as segment_overlap
-        where segment_overlap.customers_already_picked <= {{ max_overlap }} * segment_overlap.customers
+        select min(segment_rank) as segment_rank
+        from overlap_{{ pick }}
+        where customers_already_picked <= {{ max_overlap }} * customers
 
     ),
 
     covered_{{ pick }} as (
 
         {% if pick > 1 -%}
-            select covered_{{ pick - 1 }}.customer_id from covered_{{ pick - 1 }}
+            select customer_id from covered_{{ pick - 1 }}
             union
         {% endif -%}
-        select strategic_members.customer_id from strategic_members
+        select strategic_members.customer_id
+        from strategic_members
         inner join pick_{{ pick }}
             on strategic_members.segment_rank = pick_{{ pick }}.segment_rank
 
@@ -147,14 +150,14 @@ definitions as (
     select
         strategic.segment_rank,
         {{ dbt.listagg('conditions.condition_description', "' and '", 'order by conditions.condition_id') }}
-        as segment_definition
+            as segment_definition
     from strategic
     inner join conditions
         on conditions.condition_id in (
-            strategic.first_condition_id,
-            strategic.second_condition_id,
-            strategic.third_condition_id
-        )
+                strategic.first_condition_id,
+                strategic.second_condition_id,
+                strategic.third_condition_id
+            )
     group by strategic.segment_rank
 
 ),
@@ -178,7 +181,7 @@ final as (
         strategic.share_of_churners,
         higher_segment_overlaps.customers_in_higher_segments,
         {{ safe_divide('higher_segment_overlaps.customers_in_higher_segments', 'strategic.customers') }}
-        as overlap_with_higher_segments,
+            as overlap_with_higher_segments,
         higher_segment_overlaps.new_churned_customers,
         top_picks.top_pick_number,
         top_picks.top_pick_number is not null as is_top_pick

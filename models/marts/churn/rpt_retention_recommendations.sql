@@ -38,10 +38,10 @@ segment_levers as (
     from segments
     inner join conditions
         on conditions.condition_id in (
-            segments.first_condition_id,
-            segments.second_condition_id,
-            segments.third_condition_id
-        )
+                segments.first_condition_id,
+                segments.second_condition_id,
+                segments.third_condition_id
+            )
     left join levers
         on conditions.feature = levers.feature
 

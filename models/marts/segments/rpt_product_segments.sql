@@ -17,11 +17,11 @@ segment_stats as (
     select
         product_segment,
         product_segment_order,
-        count(*) as customers,
-        {{ count_where('is_churned') }} as churned_customers,
         {% for name, measure in customer_profile_measures() %}
-            {{ measure }} as {{ name }}{{ ',' if not loop.last }}
+            {{ measure }} as {{ name }},
         {% endfor %}
+        {{ count_where('is_churned') }} as churned_customers,
+        count(*) as customers
     from customers
     group by product_segment, product_segment_order
 
@@ -70,12 +70,10 @@ final as (
         {{ safe_divide('segment_stats.customers', 'baseline.customers') }} as share_of_customers,
         segment_stats.churned_customers,
         {{ churn_rate_columns('segment_stats.churned_customers', 'segment_stats.customers') }},
-        {{ safe_divide(
-            safe_divide('segment_stats.churned_customers', 'segment_stats.customers'),
-            'baseline.churn_rate',
-        ) }} as lift,
+        {{ churn_lift('segment_stats.churned_customers', 'segment_stats.customers', 'baseline.churn_rate') }}
+            as lift,
         {{ safe_divide('segment_stats.churned_customers', 'baseline.churned_customers') }}
-        as share_of_churners,
+            as share_of_churners,
         {% for name, measure in customer_profile_measures() %}
             segment_stats.{{ name }},
         {% endfor %}

@@ -10,19 +10,32 @@ customers as (
 
 ),
 
+scopes as (
+
+    -- every customer is counted in their segment and again in the whole bank ('all')
+    select 'segment' as scope
+    union all
+    select 'bank' as scope
+
+),
+
 group_profiles as (
 
-    -- each segment, and the whole bank as segment 'all'
     select
-        coalesce(product_segment, 'all') as product_segment,
-        coalesce(product_segment_order, 0) as product_segment_order,
-        is_churned,
-        count(*) as customers,
+        customers.is_churned,
+        case when scopes.scope = 'bank' then 'all' else customers.product_segment end as product_segment,
+        case when scopes.scope = 'bank' then 0 else customers.product_segment_order end
+            as product_segment_order,
         {% for name, measure in customer_profile_measures() %}
-            {{ measure }} as {{ name }}{{ ',' if not loop.last }}
+            {{ measure }} as {{ name }},
         {% endfor %}
+        count(*) as customers
     from customers
-    group by grouping sets ((product_segment, product_segment_order, is_churned), (is_churned))
+    cross join scopes
+    group by
+        case when scopes.scope = 'bank' then 'all' else customers.product_segment end,
+        case when scopes.scope = 'bank' then 0 else customers.product_segment_order end,
+        customers.is_churned
 
 ),
 
