@@ -1,6 +1,6 @@
 {#- Stops the build with a message that names the file and the problem when a file-backed source
-    is missing, empty, has no data rows or lacks a column declared in its source YAML. Without
-    this, DuckDB would fail later with a binder error that names neither. -#}
+    is missing, ambiguous, empty, has no data rows or lacks a column declared in its source YAML.
+    Without this, DuckDB would fail later with a binder error that names neither. -#}
 {% macro assert_csv_source_is_usable(source_name, table_name, path) -%}
     {{ return(adapter.dispatch('assert_csv_source_is_usable', 'bank_churn')(source_name, table_name, path)) }}
 {%- endmacro %}
@@ -17,15 +17,21 @@
         {%- set matches = run_query("select count(*) from glob(" ~ quoted_path ~ ")").columns[0].values()[0] -%}
         {%- if matches == 0 -%}
             {{ exceptions.raise_compiler_error(where ~ " does not exist. Point BANK_CUSTOMERS_CSV (or --vars customers_csv) at the customer export.") }}
+        {%- elif matches > 1 -%}
+            {{ exceptions.raise_compiler_error(where ~ " matches " ~ matches ~ " files; name exactly one file.") }}
         {%- endif -%}
 
         {%- set size_bytes = run_query("select size from read_blob(" ~ quoted_path ~ ")").columns[0].values()[0] -%}
-        {%- if size_bytes == 0 -%}
-            {{ exceptions.raise_compiler_error(where ~ " is empty (0 bytes).") }}
+        {#- a short file of only blanks, line breaks or a byte-order mark is empty too -#}
+        {%- set looks_blank = size_bytes < 64 and run_query(
+            "select trim(translate(decode(content), chr(65279) || chr(9) || chr(10) || chr(13), '    ')) = ''"
+            ~ " from read_blob(" ~ quoted_path ~ ")"
+        ).columns[0].values()[0] -%}
+        {%- if size_bytes == 0 or looks_blank -%}
+            {{ exceptions.raise_compiler_error(where ~ " is empty (" ~ size_bytes ~ " bytes).") }}
         {%- endif -%}
 
-        {%- set reader = source(source_name, table_name) -%}
-        {%- set found_columns = run_query("select * from " ~ reader ~ " limit 0").column_names | map('lower') | list -%}
+        {%- set found_columns = source_file_columns(source_name, table_name) -%}
         {%- set declared = graph.sources.values()
             | selectattr('source_name', 'equalto', source_name)
             | selectattr('name', 'equalto', table_name)
@@ -40,6 +46,7 @@
             {{ exceptions.raise_compiler_error(where ~ " lacks required column(s): " ~ missing | join(', ') ~ ". Columns found: " ~ found_columns | join(', ') ~ ".") }}
         {%- endif -%}
 
+        {%- set reader = source(source_name, table_name) -%}
         {%- set data_rows = run_query("select count(*) from (select 1 as present from " ~ reader ~ " limit 1) as first_row").columns[0].values()[0] -%}
         {%- if data_rows == 0 -%}
             {{ exceptions.raise_compiler_error(where ~ " has a header but no data rows.") }}

@@ -1,11 +1,13 @@
 """An independent pandas reading of the customer file, to check the warehouse's figures against.
 
-It applies the documented validation policy in plain pandas, sharing only the analyst-edited
-rules and alias seeds with dbt, never its SQL.
+It applies the documented validation policy in plain Python and pandas, sharing only the
+analyst-edited rules and alias seeds with dbt, never its SQL.
 """
 
 from __future__ import annotations
 
+import csv
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ import pandas as pd
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 EXTREME_VALUE_IQR_MULTIPLIER = 3
+PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?")
 FILE_COLUMNS = {
     "userid": "user_id",
     "score": "score",
@@ -41,9 +44,19 @@ class QualityFigures:
 
 
 def read_raw(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.columns = [column.strip().lower() for column in frame.columns]
-    frame = frame[list(FILE_COLUMNS)].rename(columns=FILE_COLUMNS)
+    """Every data line as text, short lines padded, extra fields kept in `overflow`."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        lines = list(csv.reader(handle))
+    header = [name.strip().lower() for name in lines[0]]
+    positions = {name: header.index(name) for name in FILE_COLUMNS}
+    records = []
+    for fields in lines[1:]:
+        padded = fields + [""] * (len(header) - len(fields))
+        record = {FILE_COLUMNS[name]: padded[index] for name, index in positions.items()}
+        extra = [value for value in fields[len(header) :] if value != ""]
+        record["overflow"] = ",".join(extra)
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=[*FILE_COLUMNS.values(), "overflow"])
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="source_row_number")
     return frame
 
@@ -51,6 +64,10 @@ def read_raw(path: Path) -> pd.DataFrame:
 def _aliases(seed: str, target: str) -> dict[str, str]:
     table = pd.read_csv(SEEDS_DIR / f"{seed}.csv", dtype=str)
     return dict(zip(table["alias"], table[target], strict=True))
+
+
+def _parse(text: str) -> float:
+    return float(text) if PLAIN_NUMBER.fullmatch(text) else np.nan
 
 
 def quality_figures(path: Path) -> QualityFigures:
@@ -64,7 +81,7 @@ def quality_figures(path: Path) -> QualityFigures:
     )
     numbers = pd.DataFrame(
         {
-            field: pd.to_numeric(trimmed[field].replace("", np.nan), errors="coerce")
+            field: trimmed[field].map(_parse)
             for field in rules.index[rules["field_type"] == "number"]
         }
     )
@@ -82,24 +99,26 @@ def quality_figures(path: Path) -> QualityFigures:
             reason = _field_reason(text, rule, numbers, categories, field_name, int(row))
             if reason:
                 issues.append((int(row), field_name, reason))
-
+    issues += [
+        (int(row), "record", "wrong_field_count") for row in raw.index[raw["overflow"] != ""]
+    ]
     issues += [
         (int(row), "products", "no_products") for row in numbers.index[numbers["products"] == 0]
     ]
 
+    blocked = {row for row, _, reason in issues if blocking[reason]}
+    valid = ~numbers.index.isin(sorted(blocked))
+
     for field in ("balance", "est_salary"):
-        values = numbers[field][numbers[field] >= 0]
+        values = numbers.loc[valid, field].dropna()
         first, third = values.quantile(0.25), values.quantile(0.75)
         fence = third + EXTREME_VALUE_IQR_MULTIPLIER * (third - first)
-        issues += [
-            (int(row), field, "extreme_value") for row in numbers.index[numbers[field] > fence]
-        ]
+        issues += [(int(row), field, "extreme_value") for row in values.index[values > fence]]
 
-    copies = raw.duplicated(keep="first")
+    compared = numbers.join(categories).join(raw["overflow"])
+    copies = compared.duplicated(keep="first")
     issues += [(int(row), "record", "exact_duplicate_row") for row in raw.index[copies]]
-    claims = pd.DataFrame({"user_id": numbers["user_id"], "city": categories["city"]})[
-        ~copies
-    ].dropna()
+    claims = compared.loc[~copies & valid, ["user_id", "city"]].dropna()
     key_counts = claims.groupby(["user_id", "city"])["city"].transform("size")
     issues += [
         (int(row), "user_id", "conflicting_customer_key") for row in claims.index[key_counts > 1]
@@ -115,7 +134,7 @@ def quality_figures(path: Path) -> QualityFigures:
         rows_read=len(raw),
         rejected_rows=rejected,
         rows_per_reason=dict(
-            Counter(reason for _, reason in {(r, c) for r, _, c in unique_issues})
+            Counter(reason for _, reason in {(row, reason) for row, _, reason in unique_issues})
         ),
         rows_per_reason_and_field=dict(
             Counter((reason, field) for _, field, reason in unique_issues)
@@ -141,6 +160,7 @@ def _field_reason(
         return "not_a_number"
     if value < rule["min_value"] or value > rule["max_value"]:
         return "out_of_range"
-    if rule["is_whole_number"] and value != np.floor(value):
-        return "not_whole_number"
+    scaled = value * 10 ** int(rule["decimal_places"])
+    if abs(scaled - round(scaled)) > 0.01:
+        return "too_many_decimals"
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -146,33 +147,52 @@ def test_unusable_file_stops_the_build_naming_file_and_problem(
 
 
 def test_garbage_values_are_quarantined_and_counted(tmp_path: Path) -> None:
-    raw = read_raw(DEFAULT_CUSTOMERS_CSV).head(300).copy()
+    with DEFAULT_CUSTOMERS_CSV.open(newline="", encoding="utf-8") as handle:
+        header, *lines = list(csv.reader(handle))[:301]
+    column = {name.lower(): index for index, name in enumerate(header)}
     planted = {
-        10: ("age", "сорок"),
-        20: ("balance", "12,5x"),
-        30: ("score", ""),
-        40: ("products", "1.5"),
-        50: ("churn", "2"),
-        60: ("gender", "?"),
+        10: ("age", "сорок", "age:not_a_number"),
+        20: ("balance", "12,5x", "balance:not_a_number"),
+        30: ("score", "", "score:missing_required_value"),
+        40: ("products", "1.5", "products:too_many_decimals"),
+        50: ("churn", "2", "churn:out_of_range"),
+        60: ("gender", "?", "gender:unknown_category"),
+        70: ("age", "nan", "age:not_a_number"),
+        80: ("est_salary", "inf", "est_salary:not_a_number"),
+        90: ("score", "1_000", "score:not_a_number"),
+        100: ("balance", "100.005", "balance:too_many_decimals"),
+        130: ("userid", "#" + lines[129][column["userid"]], "user_id:not_a_number"),
     }
-    for row, (field, value) in planted.items():
-        raw.at[row, field] = value
+    for row, (field, value, _) in planted.items():
+        lines[row - 1][column[field]] = value
+    lines[109][column["balance"]] = "\t"
+    balance = column["balance"]
+    lines[119] = [*lines[119][:balance], "486432", "26", *lines[119][balance + 1 :]]
+    lines[139] = list(lines[138])
+    lines[139][column["score"]] = lines[138][column["score"]].removesuffix(".0")
+    lines[149] = lines[149][:8]
     customers_csv = tmp_path / "garbage.csv"
-    raw.rename(columns={"user_id": "USERID", "est_salary": "EST_SALARY"}).to_csv(
-        customers_csv, index=False
-    )
+    with customers_csv.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *lines])
+
     warehouse = built(customers_csv, tmp_path)
     expected = quality_figures(customers_csv)
-    assert set(planted) <= set(expected.rejected_rows)
+    assert expected.rows_read == 300
     assert_quality_matches(warehouse, expected)
     reasons = query(warehouse, "select source_row_number, rejection_reasons from fct_rejected_rows")
     by_row = dict(zip(reasons["source_row_number"], reasons["rejection_reasons"], strict=True))
-    assert "age:not_a_number" in by_row[10]
-    assert "balance:not_a_number" in by_row[20]
-    assert "score:missing_required_value" in by_row[30]
-    assert "products:not_whole_number" in by_row[40]
-    assert "churn:out_of_range" in by_row[50]
-    assert "gender:unknown_category" in by_row[60]
+    for row, (_, _, reason) in planted.items():
+        assert reason in by_row[row], (row, by_row.get(row))
+    assert "record:wrong_field_count" in by_row[120]
+    assert "record:exact_duplicate_row" in by_row[140]
+    assert "missing_required_value" in by_row[150]
+    assert 110 not in by_row
+    kept = query(
+        warehouse,
+        "select balance is null as balance_is_null, has_balance from dim_customers "
+        "where source_row_number = 110",
+    )
+    assert kept.to_dict("records") == [{"balance_is_null": True, "has_balance": False}]
 
 
 def test_header_case_column_order_and_extra_columns_do_not_matter(

@@ -1,5 +1,5 @@
-{#- The staged columns this model checks; their rules (required, range, whole number) live in
-    the seed customer_field_rules so analysts tune them without touching SQL. -#}
+{#- The staged columns this model checks; their rules (required, range, decimals) live in the
+    seed customer_field_rules so analysts tune them without touching SQL. -#}
 {%- set number_fields = [
     'user_id', 'score', 'age', 'equity', 'balance', 'products',
     'credit_card', 'last_activity', 'est_salary', 'churn',
@@ -32,7 +32,7 @@ field_values as (
         select
             source_row_number,
             '{{ field }}' as field_name,
-            nullif(trim({{ field }}_raw), '') as raw_text,
+            {{ trim_whitespace(field ~ '_raw') }} as raw_text,
             {{ field }} as number_value,
             cast(null as {{ dbt.type_string() }}) as category_value
         from customers
@@ -42,7 +42,7 @@ field_values as (
         select
             source_row_number,
             '{{ field }}' as field_name,
-            nullif(trim({{ field }}_raw), '') as raw_text,
+            {{ trim_whitespace(field ~ '_raw') }} as raw_text,
             cast(null as {{ type_double() }}) as number_value,
             {{ field }} as category_value
         from customers
@@ -51,9 +51,9 @@ field_values as (
 
 ),
 
-field_issues as (
+field_checks as (
 
-    -- at most one reason per field: the first that applies, from missing to fractional
+    -- at most one reason per field: the first that applies, from missing to too precise
     select
         field_values.source_row_number,
         field_values.field_name,
@@ -70,10 +70,13 @@ field_issues as (
                 field_values.number_value < field_rules.min_value
                 or field_values.number_value > field_rules.max_value
                 then 'out_of_range'
-            when
-                field_rules.is_whole_number
-                and field_values.number_value <> floor(field_values.number_value)
-                then 'not_whole_number'
+            -- scaled to whole units of the last allowed decimal; the tolerance absorbs binary
+            -- rounding of in-range values and is far below one unit
+            when abs(
+                field_values.number_value * power(10, field_rules.decimal_places)
+                - round(field_values.number_value * power(10, field_rules.decimal_places))
+            ) > 0.01
+                then 'too_many_decimals'
         end as reason_code
     from field_values
     inner join field_rules
@@ -81,14 +84,61 @@ field_issues as (
 
 ),
 
-no_product_issues as (
+row_checks as (
+
+    select
+        source_row_number,
+        'record' as field_name,
+        'wrong_field_count' as reason_code
+    from customers
+    where overflow_text is not null
+
+    union all
+
+    select
+        source_row_number,
+        'products' as field_name,
+        'no_products' as reason_code
+    from customers
+    where products = 0
+
+),
+
+value_issues as (
 
     select
         source_row_number,
         field_name,
-        'no_products' as reason_code
+        reason_code
+    from field_checks
+    where reason_code is not null
+    union all
+    select
+        source_row_number,
+        field_name,
+        reason_code
+    from row_checks
+
+),
+
+blocked_rows as (
+
+    -- rows already rejected for their values take no part in judging other rows
+    select distinct value_issues.source_row_number
+    from value_issues
+    inner join reasons
+        on value_issues.reason_code = reasons.reason_code
+    where reasons.is_blocking
+
+),
+
+valid_values as (
+
+    select field_values.*
     from field_values
-    where field_name = 'products' and number_value = 0
+    left join blocked_rows
+        on field_values.source_row_number = blocked_rows.source_row_number
+    where blocked_rows.source_row_number is null
 
 ),
 
@@ -98,8 +148,8 @@ amount_fences as (
         field_name,
         {{ percentile_cont('number_value', 0.25) }} as first_quartile,
         {{ percentile_cont('number_value', 0.75) }} as third_quartile
-    from field_values
-    where field_name in ('balance', 'est_salary') and number_value >= 0
+    from valid_values
+    where field_name in ('balance', 'est_salary') and number_value is not null
     group by field_name
 
 ),
@@ -107,14 +157,14 @@ amount_fences as (
 extreme_value_issues as (
 
     select
-        field_values.source_row_number,
-        field_values.field_name,
+        valid_values.source_row_number,
+        valid_values.field_name,
         'extreme_value' as reason_code
-    from field_values
+    from valid_values
     inner join amount_fences
-        on field_values.field_name = amount_fences.field_name
+        on valid_values.field_name = amount_fences.field_name
     where
-        field_values.number_value > amount_fences.third_quartile
+        valid_values.number_value > amount_fences.third_quartile
         + {{ var('extreme_value_iqr_multiplier') }}
         * (amount_fences.third_quartile - amount_fences.first_quartile)
 
@@ -122,17 +172,23 @@ extreme_value_issues as (
 
 record_copies as (
 
+    -- copies are compared on parsed and mapped values, so 850 and 850.0 or a padded city match
     select
-        source_row_number,
-        user_id,
-        city,
+        customers.source_row_number,
+        customers.user_id,
+        customers.city,
+        blocked_rows.source_row_number is not null as is_blocked,
         row_number() over (
             partition by
-                user_id_raw, score_raw, city_raw, gender_raw, age_raw, equity_raw, balance_raw,
-                products_raw, credit_card_raw, last_activity_raw, est_salary_raw, churn_raw
-            order by source_row_number
+                customers.user_id, customers.score, customers.city, customers.gender,
+                customers.age, customers.equity, customers.balance, customers.products,
+                customers.credit_card, customers.last_activity, customers.est_salary,
+                customers.churn, customers.overflow_text
+            order by customers.source_row_number
         ) as copy_number
     from customers
+    left join blocked_rows
+        on customers.source_row_number = blocked_rows.source_row_number
 
 ),
 
@@ -149,14 +205,14 @@ exact_duplicate_issues as (
 
 customer_key_claims as (
 
-    -- exact copies are already answered above; a key claimed twice here means conflicting data
+    -- only valid first copies claim a key: a garbage row must not knock out a good one
     select
         source_row_number,
         count(*) over (partition by user_id, city) as claims_on_key,
         min(city) over (partition by user_id) as first_city_of_user_id,
         max(city) over (partition by user_id) as last_city_of_user_id
     from record_copies
-    where copy_number = 1 and user_id is not null and city is not null
+    where copy_number = 1 and not is_blocked and user_id is not null and city is not null
 
 ),
 
@@ -182,10 +238,7 @@ customer_key_issues as (
 
 all_issues as (
 
-    select * from field_issues
-    where reason_code is not null
-    union all
-    select * from no_product_issues
+    select * from value_issues
     union all
     select * from extreme_value_issues
     union all

@@ -23,7 +23,8 @@ final as (
         credit_card_raw,
         last_activity_raw,
         est_salary_raw,
-        churn_raw
+        churn_raw,
+        overflow_text
     from validated
     where is_rejected
 

@@ -1,4 +1,11 @@
 {{ assert_csv_source_is_usable('bank', 'customers', customers_csv_path()) }}
+{#- Fields beyond the header (a line with too many fields) arrive as columnN. -#}
+{%- set overflow_columns = [] -%}
+{%- for column_name in source_file_columns('bank', 'customers') -%}
+    {%- if column_name.startswith('column') and column_name[6:].isdigit() -%}
+        {%- do overflow_columns.append(column_name) -%}
+    {%- endif -%}
+{%- endfor %}
 
 with
 
@@ -19,7 +26,7 @@ numbered as (
 
 ),
 
-renamed as (
+final as (
 
     select
         source_row_number,
@@ -48,11 +55,16 @@ renamed as (
         {{ parse_number('est_salary') }} as est_salary,
         {{ parse_number('churn') }} as churn,
 
-        nullif(lower(trim(city)), '') as city_key,
-        nullif(lower(trim(gender)), '') as gender_key
+        lower({{ trim_whitespace('city') }}) as city_key,
+        lower({{ trim_whitespace('gender') }}) as gender_key,
+        {% if overflow_columns -%}
+            nullif(concat_ws(',', {{ overflow_columns | join(', ') }}), '')
+        {%- else -%}
+            cast(null as {{ dbt.type_string() }})
+        {%- endif %} as overflow_text
 
     from numbered
 
 )
 
-select * from renamed
+select * from final

@@ -30,8 +30,8 @@ final as (
         or abs(customers.est_salary - staged.est_salary) >= 0.005
         or abs(customers.balance - staged.balance) >= 0.005
         or customers.age <> staged.age
-        or (customers.balance is null) <> (nullif(trim(staged.balance_raw), '') is null)
-        or (customers.age is null) <> (nullif(trim(staged.age_raw), '') is null)
+        or (customers.balance is null) <> ({{ trim_whitespace('staged.balance_raw') }} is null)
+        or (customers.age is null) <> ({{ trim_whitespace('staged.age_raw') }} is null)
         or customers.is_churned <> (staged.churn = 1)
         or customers.is_active <> (staged.last_activity = 1)
         or customers.has_credit_card <> (staged.credit_card = 1)

@@ -25,6 +25,7 @@ final as (
                           'products', 'credit_card', 'last_activity', 'est_salary', 'churn'] %}
             or rejected.{{ field }}_raw is distinct from staged.{{ field }}_raw
         {%- endfor %}
+        or rejected.overflow_text is distinct from staged.overflow_text
 
 )
 
