@@ -7,7 +7,7 @@ SQL_PATHS := models tests analyses
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: run test install build lint docs sample clean
+.PHONY: run test install lint docs sample lock clean
 
 ## run: create the venv, install the pinned packages, build the warehouse and print a summary
 run: install
@@ -19,11 +19,17 @@ test: install lint
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
+
+## lock: re-pin every transitive dependency after changing requirements*.txt
+lock: install
+	{ echo "# Every package the project installs, direct and transitive, at the exact version tested."; \
+	  echo "# Regenerate with \`make lock\` after changing requirements*.txt."; \
+	  $(BIN)/pip freeze --exclude-editable; } > constraints.txt
 
 lint: install
 	$(BIN)/ruff check scripts

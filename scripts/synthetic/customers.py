@@ -50,7 +50,8 @@ class Profile:
     @property
     def male(self) -> FloatArray:
         """1.0 for men, 0.0 for women: the regressor of the latent models."""
-        return (self.gender == MALE).astype(np.float64)
+        male: FloatArray = (self.gender == MALE).astype(np.float64)
+        return male
 
 
 def categorical(rng: np.random.Generator, probs: FloatArray) -> IntArray:
@@ -162,7 +163,7 @@ def balance_latent(
 
 def draw_money(rng: np.random.Generator, profile: Profile) -> Columns:
     """Score, salary and balance (NaN where missing), correlated through their latents."""
-    noise = rng.standard_normal((4, len(profile.age)))
+    noise = rng.standard_normal((3, len(profile.age)))
     missing = profile.balance_missing
     score_z = score_latent(profile, noise[0])
     salary_z = salary_latent(profile, score_z, noise[1])

@@ -25,6 +25,9 @@ FORMATS: tuple[str, ...] = ("csv", "parquet")
 TEXT_BY_COLUMN: dict[str, str] = dict(d.text for d in DEFECTS if d.text is not None)
 # Columns of small codes, written by table lookup: far faster than one str() call per field.
 DIGITS: tuple[str, ...] = tuple(str(digit) for digit in range(10))
+# The texts of the whole numbers 0..MAX_WHOLE, then the empty field of NaN (looked up at -1).
+MAX_WHOLE = 1_000
+WHOLE_TEXTS: tuple[str, ...] = (*(repr(float(whole)) for whole in range(MAX_WHOLE + 1)), "")
 LABELS_BY_COLUMN: dict[str, tuple[str, ...]] = {
     "city": CITY_LABELS,
     "gender": GENDER_LABELS,
@@ -43,7 +46,16 @@ def label_texts(codes: IntArray, labels: Sequence[str]) -> list[str]:
 
 
 def float_texts(values: npt.NDArray[np.float64]) -> list[str]:
-    """Each float as its shortest round-trip text, NaN as an empty field."""
+    """Each float as its shortest round-trip text (``repr``), NaN as an empty field.
+
+    A column of small whole numbers (every score and age) is looked up in a table of those same
+    texts instead, in a small fraction of the time of one ``repr`` call per field.
+    """
+    missing = np.isnan(values)
+    filled = np.where(missing, 0.0, values)
+    small_whole = (filled == np.floor(filled)) & (filled <= MAX_WHOLE) & ~np.signbit(filled)
+    if small_whole.all():
+        return label_texts(np.where(missing, -1, filled).astype(np.int64), WHOLE_TEXTS)
     return ["" if value != value else repr(value) for value in values.tolist()]
 
 

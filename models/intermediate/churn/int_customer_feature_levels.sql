@@ -22,7 +22,7 @@ customers as (
 
 ),
 
-levels as (
+final as (
 
     {% for feature, label_column, order_column in banded %}
         select
@@ -67,4 +67,4 @@ levels as (
 
 )
 
-select * from levels
+select * from final

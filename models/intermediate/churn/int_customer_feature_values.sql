@@ -12,7 +12,7 @@ customers as (
 
 ),
 
-feature_values as (
+final as (
 
     {% for feature, column in continuous_features %}
         select
@@ -27,4 +27,4 @@ feature_values as (
 
 )
 
-select * from feature_values
+select * from final

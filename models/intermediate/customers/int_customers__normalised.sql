@@ -18,7 +18,7 @@ gender_aliases as (
 
 ),
 
-normalised as (
+final as (
 
     select
         customers.*,
@@ -35,4 +35,4 @@ normalised as (
 
 )
 
-select * from normalised
+select * from final

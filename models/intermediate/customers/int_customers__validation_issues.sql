@@ -72,10 +72,11 @@ field_checks as (
                 then 'out_of_range'
             -- scaled to whole units of the last allowed decimal; the tolerance absorbs binary
             -- rounding of in-range values and is far below one unit
-            when abs(
-                field_values.number_value * power(10, field_rules.decimal_places)
-                - round(field_values.number_value * power(10, field_rules.decimal_places))
-            ) > 0.01
+            when
+                abs(
+                    field_values.number_value * power(10, field_rules.decimal_places)
+                    - round(field_values.number_value * power(10, field_rules.decimal_places))
+                ) > 0.01
                 then 'too_many_decimals'
         end as reason_code
     from field_values

@@ -17,7 +17,7 @@ customers as (
 
 feature_bands as (
 
-    select * from {{ ref('int_customer_feature_bands') }}
+    select * from {{ ref('int_customers__banded') }}
 
 ),
 

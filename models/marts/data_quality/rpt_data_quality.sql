@@ -1,3 +1,9 @@
+{%- set volume_metrics = [
+    ('rows_read', 'Data lines read from the customer file.'),
+    ('rows_kept', 'Rows that became customers in dim_customers.'),
+    ('rows_rejected', 'Rows quarantined in fct_rejected_rows with their raw text and reasons.'),
+] -%}
+
 with
 
 validated as (
@@ -30,45 +36,20 @@ row_totals as (
 
 volume_metrics as (
 
-    select
-        'rows_read' as metric_id,
-        1 as group_order,
-        1 as order_in_group,
-        'rows' as metric_group,
-        cast(null as {{ dbt.type_string() }}) as reason_code,
-        cast(null as {{ dbt.type_string() }}) as field_name,
-        cast(null as boolean) as is_blocking,
-        rows_read as row_count,
-        'Data lines read from the customer file.' as description
-    from row_totals
-
-    union all
-
-    select
-        'rows_kept' as metric_id,
-        1 as group_order,
-        2 as order_in_group,
-        'rows' as metric_group,
-        cast(null as {{ dbt.type_string() }}) as reason_code,
-        cast(null as {{ dbt.type_string() }}) as field_name,
-        cast(null as boolean) as is_blocking,
-        rows_kept as row_count,
-        'Rows that became customers in dim_customers.' as description
-    from row_totals
-
-    union all
-
-    select
-        'rows_rejected' as metric_id,
-        1 as group_order,
-        3 as order_in_group,
-        'rows' as metric_group,
-        cast(null as {{ dbt.type_string() }}) as reason_code,
-        cast(null as {{ dbt.type_string() }}) as field_name,
-        cast(null as boolean) as is_blocking,
-        rows_rejected as row_count,
-        'Rows quarantined in fct_rejected_rows with their raw text and reasons.' as description
-    from row_totals
+    {% for metric_id, description in volume_metrics %}
+        select
+            '{{ metric_id }}' as metric_id,
+            1 as group_order,
+            {{ loop.index }} as order_in_group,
+            'rows' as metric_group,
+            cast(null as {{ dbt.type_string() }}) as reason_code,
+            cast(null as {{ dbt.type_string() }}) as field_name,
+            cast(null as boolean) as is_blocking,
+            {{ metric_id }} as row_count,
+            '{{ description }}' as description
+        from row_totals
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

@@ -29,7 +29,7 @@ feature_values as (
 
 ),
 
-banded as (
+final as (
 
     -- lower edge inclusive, upper edge exclusive, a missing edge is open
     select
@@ -53,4 +53,4 @@ banded as (
 
 )
 
-select * from banded
+select * from final
