@@ -1,4 +1,4 @@
-"""The main job: build the warehouse with dbt, then say what was built and where.
+"""The main job: build the warehouse with dbt, test the hypotheses, say what was built and where.
 
 Usage: python -m scripts.pipeline [--customers-csv PATH] [--duckdb-path PATH]
 """
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from scripts import hypotheses
 from scripts.build_summary import format_summary, read_build_summary
 from scripts.warehouse import Warehouse, resolve_warehouse, run_dbt
 
@@ -46,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     if build.returncode != 0:
         print(f"dbt build failed (exit {build.returncode}); see the messages above.")
         return build.returncode
+    tested = hypotheses.main(["--database", str(warehouse.duckdb_path)])
+    if tested != 0:
+        return tested
     with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
         summary = read_build_summary(connection)
     print()

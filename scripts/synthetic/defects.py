@@ -140,6 +140,7 @@ SINGLE_ROW_DEFECTS: tuple[str, ...] = tuple(
 
 
 def _no_rows() -> IntArray:
+    """No rows: the plan of a file too small for defects, and of a defect a chunk lacks."""
     return np.empty(0, np.int64)
 
 
@@ -218,11 +219,12 @@ def plan_defects(rows: int, seed: int) -> DefectPlan:
     in_pairs = rng.choice(pair_rows.ravel(), size=counts[PAIR_AGE], replace=False)
     rows_of[PAIR_AGE] = np.sort(in_pairs.astype(np.int64))
     first_in_rybinsk = rng.random(pairs) < 0.5
+    first = pair_rows[:, 0].copy()
     return DefectPlan(
-        pair_first=pair_rows[:, 0].copy(),
+        pair_first=first,
         pair_second=pair_rows[:, 1].copy(),
         pair_first_city=np.where(first_in_rybinsk, RYBINSK, YAROSLAVL).astype(np.int64),
-        pair_userid=customer_ids(pair_rows[:, 0].copy(), rows, seed),
+        pair_userid=customer_ids(first, rows, seed),
         rows_of=rows_of,
         copy_source=sources,
         copy_target=targets,
@@ -242,7 +244,7 @@ def _share_pair_ids(cols: Columns, plan: DefectPlan, offset: int) -> None:
     cols["city"][first] = plan.pair_first_city[inside]
     second, inside = _local(plan.pair_second, offset, size)
     cols["USERID"][second] = plan.pair_userid[inside]
-    cols["city"][second] = RYBINSK + YAROSLAVL - plan.pair_first_city[inside]
+    cols["city"][second] = np.where(plan.pair_first_city[inside] == RYBINSK, YAROSLAVL, RYBINSK)
 
 
 def _negate_balance(cols: Columns, rows: IntArray) -> None:
@@ -253,8 +255,11 @@ def _negate_balance(cols: Columns, rows: IntArray) -> None:
 
 def _copy_rows(cols: Columns, plan: DefectPlan, offset: int) -> None:
     """Overwrite each exact-duplicate row with its source row, field for field."""
-    targets, inside = _local(plan.copy_target, offset, len(cols["USERID"]))
+    size = len(cols["USERID"])
+    targets, inside = _local(plan.copy_target, offset, size)
     sources = plan.copy_source[inside] - offset
+    if ((sources < 0) | (sources >= size)).any():
+        raise ValueError("defects are injected into whole generation blocks only")
     for values in cols.values():
         values[targets] = values[sources]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
 
 import duckdb
 import numpy as np
@@ -25,9 +24,6 @@ FORMATS: tuple[str, ...] = ("csv", "parquet")
 TEXT_BY_COLUMN: dict[str, str] = dict(d.text for d in DEFECTS if d.text is not None)
 # Columns of small codes, written by table lookup: far faster than one str() call per field.
 DIGITS: tuple[str, ...] = tuple(str(digit) for digit in range(10))
-# The texts of the whole numbers 0..MAX_WHOLE, then the empty field of NaN (looked up at -1).
-MAX_WHOLE = 1_000
-WHOLE_TEXTS: tuple[str, ...] = (*(repr(float(whole)) for whole in range(MAX_WHOLE + 1)), "")
 LABELS_BY_COLUMN: dict[str, tuple[str, ...]] = {
     "city": CITY_LABELS,
     "gender": GENDER_LABELS,
@@ -37,6 +33,9 @@ LABELS_BY_COLUMN: dict[str, tuple[str, ...]] = {
     "last_activity": DIGITS,
     "churn": DIGITS,
 }
+# The texts of the whole numbers 0..MAX_WHOLE, then the empty field of NaN (looked up at -1).
+MAX_WHOLE = 1_000
+WHOLE_TEXTS: tuple[str, ...] = (*(repr(float(whole)) for whole in range(MAX_WHOLE + 1)), "")
 
 
 def label_texts(codes: IntArray, labels: Sequence[str]) -> list[str]:
@@ -84,11 +83,12 @@ def csv_lines(chunk: Chunk) -> str:
     return "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
 
 
-def write_csv_rows(chunks: Iterable[Chunk], sink: TextIO) -> None:
-    """Write the header, then each chunk's rows."""
-    sink.write(",".join(HEADER) + "\n")
-    for chunk in chunks:
-        sink.write(csv_lines(chunk))
+def write_csv(path: Path, chunks: Iterable[Chunk]) -> None:
+    """Write the header, then each chunk's rows, as UTF-8 with ``\\n`` line ends."""
+    with path.open("w", encoding="utf-8", newline="") as sink:
+        sink.write(",".join(HEADER) + "\n")
+        for chunk in chunks:
+            sink.write(csv_lines(chunk))
 
 
 def _sql_text(path: Path) -> str:
@@ -121,12 +121,9 @@ def write_customers(output: Path, rows: int, seed: int, fmt: str, chunk_rows: in
     chunks = iter_chunks(rows, seed, chunk_rows)
     output.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
-        with output.open("w", encoding="utf-8", newline="") as sink:
-            write_csv_rows(chunks, sink)
+        write_csv(output, chunks)
         return
     with tempfile.TemporaryDirectory(prefix="generate_customers_") as tmp_dir:
-        tmp = Path(tmp_dir)
-        csv_path = tmp / "customers.csv"
-        with csv_path.open("w", encoding="utf-8", newline="") as sink:
-            write_csv_rows(chunks, sink)
-        csv_to_parquet(csv_path, output, tmp)
+        csv_path = Path(tmp_dir) / "customers.csv"
+        write_csv(csv_path, chunks)
+        csv_to_parquet(csv_path, output, Path(tmp_dir))

@@ -295,9 +295,17 @@ def test_inject_defects_leaves_its_input_alone_and_copies_rows() -> None:
     for name, values in before.items():
         np.testing.assert_array_equal(clean[name], values)
     assert set(texts) == {"age", "balance"}
-    copied = [cols[name][target - low] for name in schema.HEADER]
-    assert copied == [cols[name][source - low] for name in schema.HEADER]
-    assert copied != [clean[name][target - low] for name in schema.HEADER]
+
+    def row(columns: schema.Columns, at: int) -> np.ndarray:
+        return np.array([columns[name][at - low] for name in schema.HEADER], dtype=float)
+
+    np.testing.assert_array_equal(row(cols, target), row(cols, source))  # NaN equals NaN here
+    assert not np.array_equal(row(cols, target), row(clean, target), equal_nan=True)
+    # Rows that cut the copy from its source are refused rather than copied wrongly.
+    cut = slice(target - low, None) if source < target else slice(None, target - low + 1)
+    part = {name: values[cut] for name, values in clean.items()}
+    with pytest.raises(ValueError, match="whole generation blocks"):
+        defects.inject_defects(part, plan, low + (cut.start or 0))
 
 
 # --- Ids ------------------------------------------------------------------------------------

@@ -1,0 +1,434 @@
+"""Run the registered hypothesis tests over the marts and write the results back.
+
+Usage: python -m scripts.hypotheses [--database PATH] [--registry PATH] [--alpha A]
+                                    [--only ID ...] [--reports-dir DIR]
+
+The warehouse computes the sufficient statistics; only those cross into Python. Exits 0 whether
+or not hypotheses are rejected, and non-zero when a mart is missing or a registry entry is bad.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from scripts import hypothesis_stats as tests
+from scripts.hypothesis_registry import DEFAULT_REGISTRY, Hypothesis, RegistryError, load_registry
+from scripts.hypothesis_sql import group_moments_sql, level_counts_sql, rank_sums_sql
+from scripts.warehouse import PROJECT_DIR, resolve_warehouse
+
+RESULTS_TABLE = "rpt_hypothesis_results"
+MIN_GROUP_FOR_T = 30
+MAX_SKEW_FOR_T = 1.0
+OPPOSITE = {"greater": "less", "less": "greater", "two-sided": "two-sided"}
+
+Result = dict[str, Any]
+
+
+class HypothesisError(RuntimeError):
+    """A hypothesis cannot be evaluated against this warehouse; the message names it."""
+
+
+def choose_primary_test(first: tests.GroupMoments, second: tests.GroupMoments) -> tuple[str, str]:
+    """Welch's t compares means, which describe a group only when its values are not heavily
+    skewed and the sample is large enough for the t distribution; otherwise Mann-Whitney U,
+    which compares whole distributions by rank and is untouched by a few extreme values."""
+    small = min(first.n, second.n) < MIN_GROUP_FOR_T
+    skewed = max(abs(first.skewness), abs(second.skewness)) > MAX_SKEW_FOR_T
+    if small or skewed:
+        reason = "a group has fewer than 30 values" if small else "skewness beyond +/-1"
+        return "mann_whitney_u", f"Mann-Whitney U: {reason}, so ranks describe the groups"
+    return "welch_t", "Welch's t: both groups have 30+ values and skewness within +/-1"
+
+
+def verdict(alternative: str, rejected: bool, opposite_rejected: bool) -> str:
+    """What the test says about the hypothesis, direction included."""
+    if alternative == "two-sided":
+        return "difference found" if rejected else "no difference found"
+    if rejected:
+        return "supported"
+    return "contradicted" if opposite_rejected else "not supported"
+
+
+def _query(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis, sql: str) -> pd.DataFrame:
+    try:
+        return connection.execute(sql).df()
+    except duckdb.CatalogException as error:
+        raise HypothesisError(
+            f"hypothesis {hypothesis.id}: mart or column not found: {error}"
+        ) from error
+    except duckdb.Error as error:
+        raise HypothesisError(f"hypothesis {hypothesis.id}: query failed: {error}") from error
+
+
+def _two_groups(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis) -> pd.DataFrame:
+    groups = _query(connection, hypothesis, group_moments_sql(hypothesis))
+    if list(groups["group_number"]) != [1, 2] or (groups["n"] < 2).any():
+        raise HypothesisError(f"hypothesis {hypothesis.id}: `groups` need two or more rows each")
+    if groups["rows_in_both"].sum() > 0:
+        raise HypothesisError(
+            f"hypothesis {hypothesis.id}: `groups` overlap; filters must be disjoint"
+        )
+    return groups
+
+
+def _moments(row: pd.Series) -> tests.GroupMoments:
+    return tests.GroupMoments(
+        n=int(row["n"]),
+        mean=float(row["mean"]),
+        variance=float(row["variance"]),
+        skewness=float(row["skewness"]),
+    )
+
+
+def evaluate_values(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis) -> Result:
+    groups = _two_groups(connection, hypothesis)
+    first, second = _moments(groups.iloc[0]), _moments(groups.iloc[1])
+    rank_row = _query(connection, hypothesis, rank_sums_sql(hypothesis)).iloc[0]
+    ranks = tests.RankSums(
+        n1=int(rank_row["n1"]),
+        n2=int(rank_row["n2"]),
+        rank_sum_1=float(rank_row["rank_sum_1"]),
+        tie_term=float(rank_row["tie_term"]),
+    )
+    welch = {alt: tests.welch_t_test(first, second, alt) for alt in tests.ALTERNATIVES}
+    mann_whitney = {alt: tests.mann_whitney_u_test(ranks, alt) for alt in tests.ALTERNATIVES}
+    primary, reason = choose_primary_test(first, second)
+    chosen = welch if primary == "welch_t" else mann_whitney
+    difference = tests.mean_difference(first, second)
+    g = tests.hedges_g(first, second)
+    r = tests.rank_biserial(ranks)
+    observed = difference.estimate if primary == "welch_t" else r.estimate
+    return {
+        "n_1": first.n,
+        "n_2": second.n,
+        "mean_1": first.mean,
+        "mean_2": second.mean,
+        "median_1": float(groups.iloc[0]["median"]),
+        "median_2": float(groups.iloc[1]["median"]),
+        "primary_test": primary,
+        "primary_test_reason": reason,
+        "statistic": chosen[hypothesis.alternative].statistic,
+        "p_value": chosen[hypothesis.alternative].p_value,
+        "p_value_opposite": chosen[OPPOSITE[hypothesis.alternative]].p_value,
+        "observed_sign": observed,
+        "welch_t": welch[hypothesis.alternative].statistic,
+        "welch_p": welch[hypothesis.alternative].p_value,
+        "mann_whitney_u": mann_whitney[hypothesis.alternative].statistic,
+        "mann_whitney_p": mann_whitney[hypothesis.alternative].p_value,
+        "mean_difference": difference.estimate,
+        "mean_difference_lower": difference.lower,
+        "mean_difference_upper": difference.upper,
+        "hedges_g": g.estimate,
+        "hedges_g_lower": g.lower,
+        "hedges_g_upper": g.upper,
+        "rank_biserial": r.estimate,
+        "rank_biserial_lower": r.lower,
+        "rank_biserial_upper": r.upper,
+    }
+
+
+def evaluate_rates(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis) -> Result:
+    groups = _two_groups(connection, hypothesis)
+    (n_1, k_1), (n_2, k_2) = (
+        (int(row["n"]), int(row["successes"])) for _, row in groups.iterrows()
+    )
+    z = {alt: tests.two_proportion_z_test(k_1, n_1, k_2, n_2, alt) for alt in tests.ALTERNATIVES}
+    difference = tests.risk_difference(k_1, n_1, k_2, n_2)
+    ratio = tests.risk_ratio(k_1, n_1, k_2, n_2)
+    return {
+        "n_1": n_1,
+        "n_2": n_2,
+        "rate_1": k_1 / n_1,
+        "rate_2": k_2 / n_2,
+        "primary_test": "two_proportion_z",
+        "primary_test_reason": "two-proportion z test (pooled): a yes/no metric in two groups",
+        "statistic": z[hypothesis.alternative].statistic,
+        "p_value": z[hypothesis.alternative].p_value,
+        "p_value_opposite": z[OPPOSITE[hypothesis.alternative]].p_value,
+        "observed_sign": difference.estimate,
+        "risk_difference": difference.estimate,
+        "risk_difference_lower": difference.lower,
+        "risk_difference_upper": difference.upper,
+        "risk_ratio": ratio.estimate,
+        "risk_ratio_lower": ratio.lower,
+        "risk_ratio_upper": ratio.upper,
+    }
+
+
+def evaluate_levels(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis) -> Result:
+    levels = _query(connection, hypothesis, level_counts_sql(hypothesis))
+    if len(levels) < 2:
+        raise HypothesisError(f"hypothesis {hypothesis.id}: `by` has fewer than two levels")
+    table = [[int(k), int(n - k)] for n, k in zip(levels["n"], levels["successes"], strict=True)]
+    chi_square = tests.chi_square_test(table)
+    return {
+        "n_1": int(levels["n"].sum()),
+        "primary_test": "chi_square",
+        "primary_test_reason": "Pearson's chi-square: a yes/no metric across several levels",
+        "statistic": chi_square.statistic,
+        "p_value": chi_square.p_value,
+        "p_value_opposite": chi_square.p_value,
+        "observed_sign": 0.0,
+        "cramers_v": tests.cramers_v(table),
+        "level_rates": ", ".join(
+            f"{level} {k / n:.1%}"
+            for level, n, k in zip(levels["level"], levels["n"], levels["successes"], strict=True)
+        ),
+    }
+
+
+EVALUATORS = {
+    "compare_values": evaluate_values,
+    "compare_rates": evaluate_rates,
+    "rates_across_levels": evaluate_levels,
+}
+
+
+def conclude(hypothesis: Hypothesis, result: Result) -> str:
+    """One plain sentence: what the data show, in which direction, and what that means."""
+    verdict_text = {
+        "supported": "The data support the hypothesis.",
+        "contradicted": (
+            "The data contradict the hypothesis: the difference runs the other way "
+            f"(one-sided p = {result['p_value_opposite']:.2g} in that direction)."
+        ),
+        "not supported": "The data do not show the expected difference.",
+        "difference found": "The difference is statistically significant.",
+        "no difference found": "No statistically significant difference.",
+    }[result["verdict"]]
+    p_text = f"{result['primary_test']} p = {result['p_value_holm']:.2g} (Holm-adjusted)"
+    if hypothesis.kind == "rates_across_levels":
+        levels = f"{hypothesis.metric} by {hypothesis.by}: {result['level_rates']}"
+        return f"{levels}; {p_text}. {verdict_text}"
+    first, second = (group.label for group in hypothesis.groups)
+    direction = "higher" if result["observed_sign"] > 0 else "lower"
+    if hypothesis.kind == "compare_rates":
+        figures = f"{result['rate_1']:.1%} against {result['rate_2']:.1%}"
+        comparison = f"{first}: {hypothesis.metric} {direction} ({figures} for {second})"
+        return f"{comparison}; {p_text}. {verdict_text}"
+    figures = (
+        f"median {result['median_1']:,.0f} against {result['median_2']:,.0f}, "
+        f"mean {result['mean_1']:,.0f} against {result['mean_2']:,.0f}"
+    )
+    return (
+        f"{first} have a {direction} {hypothesis.metric} than {second} ({figures}); "
+        f"{p_text}. {verdict_text}"
+    )
+
+
+def run_hypotheses(
+    connection: duckdb.DuckDBPyConnection, hypotheses: list[Hypothesis]
+) -> list[Result]:
+    """Evaluate the family, adjust with Holm and state each conclusion."""
+    results = [EVALUATORS[hypothesis.kind](connection, hypothesis) for hypothesis in hypotheses]
+    adjusted = tests.holm_adjust([result["p_value"] for result in results])
+    family = len(hypotheses)
+    rows = []
+    for hypothesis, result, p_holm in zip(hypotheses, results, adjusted, strict=True):
+        rejected = p_holm < hypothesis.alpha
+        # the opposite direction is checked with Bonferroni: a stricter bar for a claim the
+        # hypothesis did not make
+        opposite_rejected = min(1.0, family * result["p_value_opposite"]) < hypothesis.alpha
+        result |= {
+            "p_value_holm": p_holm,
+            "is_rejected": rejected,
+            "verdict": verdict(hypothesis.alternative, rejected, opposite_rejected),
+        }
+        rows.append(
+            {
+                "hypothesis_id": hypothesis.id,
+                "question": hypothesis.question,
+                "kind": hypothesis.kind,
+                "mart": hypothesis.mart,
+                "metric": hypothesis.metric,
+                "population": hypothesis.where or "all rows",
+                "group_1": hypothesis.groups[0].label if hypothesis.groups else None,
+                "group_2": hypothesis.groups[1].label if hypothesis.groups else None,
+                "by_column": hypothesis.by,
+                "alternative": hypothesis.alternative,
+                "alpha": hypothesis.alpha,
+                **result,
+                "conclusion": conclude(hypothesis, result),
+            }
+        )
+    return rows
+
+
+RESULT_COLUMNS = [
+    "hypothesis_id",
+    "question",
+    "kind",
+    "mart",
+    "metric",
+    "population",
+    "group_1",
+    "group_2",
+    "by_column",
+    "alternative",
+    "alpha",
+    "n_1",
+    "n_2",
+    "primary_test",
+    "primary_test_reason",
+    "statistic",
+    "p_value",
+    "p_value_holm",
+    "is_rejected",
+    "verdict",
+    "conclusion",
+    "mean_1",
+    "mean_2",
+    "median_1",
+    "median_2",
+    "rate_1",
+    "rate_2",
+    "welch_t",
+    "welch_p",
+    "mann_whitney_u",
+    "mann_whitney_p",
+    "mean_difference",
+    "mean_difference_lower",
+    "mean_difference_upper",
+    "hedges_g",
+    "hedges_g_lower",
+    "hedges_g_upper",
+    "rank_biserial",
+    "rank_biserial_lower",
+    "rank_biserial_upper",
+    "risk_difference",
+    "risk_difference_lower",
+    "risk_difference_upper",
+    "risk_ratio",
+    "risk_ratio_lower",
+    "risk_ratio_upper",
+    "cramers_v",
+    "level_rates",
+]
+
+
+def results_frame(rows: list[Result]) -> pd.DataFrame:
+    """The results as the table Tableau reads: one row per hypothesis, fixed columns."""
+    frame = pd.DataFrame(rows).reindex(columns=RESULT_COLUMNS)
+    text = ["group_1", "group_2", "by_column", "level_rates"]
+    frame[text] = frame[text].astype("string")
+    return frame
+
+
+def write_results(connection: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    connection.register("hypothesis_results_frame", frame)
+    connection.execute(
+        f"create or replace table {RESULTS_TABLE} as select * from hypothesis_results_frame"
+    )
+    connection.unregister("hypothesis_results_frame")
+
+
+def markdown_report(frame: pd.DataFrame) -> str:
+    lines = [
+        "# Hypothesis tests",
+        "",
+        "Each hypothesis from `scripts/hypotheses.yml`, tested on the warehouse's marts. p-values",
+        "are Holm-adjusted across the family; the verdict states the direction the data show.",
+        "",
+        "| id | question | test | p (Holm) | verdict |",
+        "|---|---|---|---|---|",
+    ]
+    for row in frame.itertuples():
+        lines.append(
+            f"| {row.hypothesis_id} | {row.question} | {row.primary_test} "
+            f"| {row.p_value_holm:.3g} | {row.verdict} |"
+        )
+    lines += ["", "## Conclusions", ""]
+    lines += [f"- **{row.hypothesis_id}**: {row.conclusion}" for row in frame.itertuples()]
+    lines += [
+        "",
+        "## Method",
+        "",
+        "- Numeric metrics: Welch's t compares the means (no equal-variance assumption); "
+        "Mann-Whitney U (tie- and continuity-corrected) compares the distributions by rank. "
+        "Welch's t is primary when both groups have 30+ values and skewness within +/-1; "
+        "otherwise Mann-Whitney U, since heavy tails make a mean describe a few customers.",
+        "- Effect sizes: difference of means with a Welch 95% interval, Hedges' g, and the "
+        "rank-biserial correlation (approximate interval); for rates, the risk difference "
+        "(Wald) and risk ratio (log scale), or Cramer's V across several levels.",
+        "- A one-sided hypothesis the data run against is reported as contradicted when the "
+        "opposite one-sided test is significant after a Bonferroni adjustment.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_reports(frame: pd.DataFrame, reports_dir: Path) -> None:
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    (reports_dir / "hypotheses.md").write_text(markdown_report(frame), encoding="utf-8")
+    records = json.loads(frame.to_json(orient="records"))
+    (reports_dir / "hypotheses.json").write_text(
+        json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Test the registered hypotheses on the warehouse and write the results."
+    )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=resolve_warehouse(os.environ, Path.cwd()).duckdb_path,
+        help="warehouse file (default: $BANK_DUCKDB_PATH or warehouse/bank.duckdb)",
+    )
+    parser.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY, help="hypotheses YAML")
+    parser.add_argument("--alpha", type=float, help="significance level for every hypothesis")
+    parser.add_argument("--only", nargs="+", metavar="ID", help="run only these hypothesis ids")
+    parser.add_argument(
+        "--reports-dir", type=Path, default=PROJECT_DIR / "reports", help="where reports go"
+    )
+    return parser.parse_args(argv)
+
+
+def select_hypotheses(
+    hypotheses: list[Hypothesis], only: list[str] | None, alpha: float | None
+) -> list[Hypothesis]:
+    if only:
+        unknown = sorted(set(only) - {hypothesis.id for hypothesis in hypotheses})
+        if unknown:
+            raise RegistryError(f"no hypothesis with id {', '.join(unknown)} in the registry")
+        hypotheses = [hypothesis for hypothesis in hypotheses if hypothesis.id in only]
+    if alpha is not None:
+        if not 0 < alpha < 1:
+            raise RegistryError("--alpha must be between 0 and 1")
+        hypotheses = [replace(hypothesis, alpha=alpha) for hypothesis in hypotheses]
+    return hypotheses
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    try:
+        hypotheses = select_hypotheses(
+            load_registry(arguments.registry), arguments.only, arguments.alpha
+        )
+        if not arguments.database.is_file():
+            raise HypothesisError(f"warehouse {arguments.database} does not exist; run dbt build")
+        with duckdb.connect(str(arguments.database)) as connection:
+            frame = results_frame(run_hypotheses(connection, hypotheses))
+            write_results(connection, frame)
+    except (RegistryError, HypothesisError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    write_reports(frame, arguments.reports_dir)
+    for row in frame.itertuples():
+        print(f"{row.hypothesis_id}: {row.verdict} (p = {row.p_value_holm:.3g}) {row.question}")
+    print(f"Results: {RESULTS_TABLE} in {arguments.database}; reports in {arguments.reports_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""The SQL that turns a hypothesis into the few aggregates its tests need.
+
+Each query scans the mart once inside DuckDB and returns a handful of rows (per group: counts,
+moments, medians; the rank sum and tie term; contingency counts). Ranks are computed over the
+distinct values with window functions, so nothing per customer leaves the warehouse.
+"""
+
+from __future__ import annotations
+
+from scripts.hypothesis_registry import Hypothesis
+
+
+def _population(hypothesis: Hypothesis) -> str:
+    """One row per customer in either group: the group number (1 or 2) and the metric."""
+    first, second = hypothesis.groups
+    conditions = [f"{hypothesis.metric} is not null"]
+    if hypothesis.where:
+        conditions.append(f"({hypothesis.where})")
+    return f"""
+        select
+            case when ({first.filter}) then 1 when ({second.filter}) then 2 end as group_number,
+            case when ({first.filter}) and ({second.filter}) then 1 else 0 end as in_both,
+            cast({hypothesis.metric} as double) as value
+        from {hypothesis.mart}
+        where {" and ".join(conditions)}
+    """
+
+
+def group_moments_sql(hypothesis: Hypothesis) -> str:
+    """Per group: size, mean, sample variance, skewness, median; and rows in both groups."""
+    return f"""
+        with population as ({_population(hypothesis)})
+        select
+            group_number,
+            count(*) as n,
+            avg(value) as mean,
+            var_samp(value) as variance,
+            skewness(value) as skewness,
+            quantile_cont(value, 0.5) as median,
+            sum(value) as successes,
+            sum(in_both) as rows_in_both
+        from population
+        where group_number is not null
+        group by group_number
+        order by group_number
+    """
+
+
+def rank_sums_sql(hypothesis: Hypothesis) -> str:
+    """The first group's rank sum over the pooled sample (tied values share their average rank)
+    and the tie term sum(t^3 - t)."""
+    return f"""
+        with population as ({_population(hypothesis)}),
+        tied_values as (
+            select
+                value,
+                cast(count(*) as double) as tied,
+                cast(count(*) filter (where group_number = 1) as double) as tied_in_first
+            from population
+            where group_number is not null
+            group by value
+        ),
+        ranked as (
+            select
+                tied,
+                tied_in_first,
+                sum(tied) over (order by value rows between unbounded preceding and current row)
+                - tied as values_below
+            from tied_values
+        )
+        select
+            sum(tied_in_first) as n1,
+            sum(tied) - sum(tied_in_first) as n2,
+            sum(tied_in_first * (values_below + (tied + 1) / 2)) as rank_sum_1,
+            sum(tied * tied * tied - tied) as tie_term
+        from ranked
+    """
+
+
+def level_counts_sql(hypothesis: Hypothesis) -> str:
+    """Per level of the `by` column: customers and those for whom the metric holds."""
+    where = f"where {hypothesis.where}" if hypothesis.where else ""
+    return f"""
+        select
+            cast({hypothesis.by} as varchar) as level,
+            count(*) as n,
+            sum(case when {hypothesis.metric} then 1 else 0 end) as successes
+        from {hypothesis.mart}
+        {where}
+        group by 1
+        order by 1
+    """

@@ -1,0 +1,212 @@
+"""The hypothesis script on built warehouses: every statistic against scipy on the raw arrays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from scripts import hypotheses
+from scripts.hypothesis_registry import DEFAULT_REGISTRY, Hypothesis, load_registry
+from scripts.warehouse import Warehouse
+
+RELATIVE = 1e-9
+
+
+def run(database: Path, reports_dir: Path, *extra: str) -> pd.DataFrame:
+    arguments = ["--database", str(database), "--reports-dir", str(reports_dir), *extra]
+    assert hypotheses.main(arguments) == 0
+    with duckdb.connect(str(database), read_only=True) as connection:
+        results = connection.execute("select * from rpt_hypothesis_results").df()
+    return results.set_index("hypothesis_id")
+
+
+def fetch_values(database: Path, sql: str) -> np.ndarray:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return np.array([row[0] for row in connection.execute(sql).fetchall()], dtype=float)
+
+
+def raw_groups(database: Path, hypothesis: Hypothesis) -> list[np.ndarray]:
+    """The customers' values themselves, fetched here only to check the script against."""
+    population = f"and ({hypothesis.where})" if hypothesis.where else ""
+    return [
+        fetch_values(
+            database,
+            f"select cast({hypothesis.metric} as double) from {hypothesis.mart} "
+            f"where ({group.filter}) and {hypothesis.metric} is not null {population}",
+        )
+        for group in hypothesis.groups
+    ]
+
+
+def assert_matches_scipy(database: Path, registry: list[Hypothesis], results: pd.DataFrame) -> None:
+    for hypothesis in registry:
+        row = results.loc[hypothesis.id]
+        if hypothesis.kind == "rates_across_levels":
+            with duckdb.connect(str(database), read_only=True) as connection:
+                table = connection.execute(
+                    f"select {hypothesis.by}, {hypothesis.metric}, count(*) from {hypothesis.mart} "
+                    "group by all"
+                ).df()
+            crosstab = table.pivot_table(
+                index=table.columns[0], columns=table.columns[1], values=table.columns[2]
+            )
+            expected = stats.chi2_contingency(crosstab.to_numpy(), correction=False)
+            assert row["statistic"] == pytest.approx(expected.statistic, rel=RELATIVE)
+            assert row["p_value"] == pytest.approx(expected.pvalue, rel=RELATIVE)
+            continue
+        first, second = raw_groups(database, hypothesis)
+        assert (row["n_1"], row["n_2"]) == (len(first), len(second))
+        if hypothesis.kind == "compare_rates":
+            table = [
+                [first.sum(), len(first) - first.sum()],
+                [second.sum(), len(second) - second.sum()],
+            ]
+            chi_square = stats.chi2_contingency(table, correction=False)
+            z = (first.mean() - second.mean()) / np.sqrt(
+                np.concatenate([first, second]).mean()
+                * (1 - np.concatenate([first, second]).mean())
+                * (1 / len(first) + 1 / len(second))
+            )
+            assert row["statistic"] ** 2 == pytest.approx(chi_square.statistic, rel=RELATIVE)
+            assert row["statistic"] == pytest.approx(z, rel=RELATIVE)
+            expected_p = {
+                "two-sided": chi_square.pvalue,
+                "greater": stats.norm.sf(z),
+                "less": stats.norm.cdf(z),
+            }[hypothesis.alternative]
+            assert row["p_value"] == pytest.approx(expected_p, rel=RELATIVE)
+            continue
+        welch = stats.ttest_ind(first, second, equal_var=False, alternative=hypothesis.alternative)
+        mann_whitney = stats.mannwhitneyu(
+            first, second, alternative=hypothesis.alternative, method="asymptotic"
+        )
+        assert row["welch_t"] == pytest.approx(welch.statistic, rel=RELATIVE)
+        assert row["welch_p"] == pytest.approx(welch.pvalue, rel=RELATIVE)
+        assert row["mann_whitney_u"] == pytest.approx(mann_whitney.statistic, rel=RELATIVE)
+        assert row["mann_whitney_p"] == pytest.approx(mann_whitney.pvalue, rel=RELATIVE)
+        assert row["median_1"] == pytest.approx(np.median(first), rel=RELATIVE)
+        assert row["mean_2"] == pytest.approx(second.mean(), rel=RELATIVE)
+
+
+@pytest.mark.parametrize("warehouse_fixture", ["sample_warehouse", "real_warehouse"])
+def test_builtin_hypotheses_match_scipy_on_the_raw_arrays(
+    request: pytest.FixtureRequest, warehouse_fixture: str, tmp_path: Path
+) -> None:
+    warehouse: Warehouse = request.getfixturevalue(warehouse_fixture)
+    registry = load_registry(DEFAULT_REGISTRY)
+    results = run(warehouse.duckdb_path, tmp_path)
+    assert list(results.index) == [hypothesis.id for hypothesis in registry]
+    assert_matches_scipy(warehouse.duckdb_path, registry, results)
+    assert (results["p_value_holm"] >= results["p_value"]).all()
+    assert (tmp_path / "hypotheses.md").is_file()
+    assert (tmp_path / "hypotheses.json").is_file()
+
+
+def test_real_file_balance_hypothesis_is_contradicted(
+    real_warehouse: Warehouse, tmp_path: Path
+) -> None:
+    results = run(real_warehouse.duckdb_path, tmp_path)
+    assert results.loc["H2", "verdict"] == "contradicted"
+    assert results.loc["H2", "median_1"] > results.loc["H2", "median_2"]
+    assert "contradict" in results.loc["H2", "conclusion"]
+    assert results.loc["H4", "verdict"] == "contradicted"
+    assert results.loc["H5", "verdict"] == "difference found"
+    assert results.loc["H3", "welch_p"] > 0.5
+    assert results.loc["H3", "primary_test"] == "mann_whitney_u"
+
+
+def test_generated_data_with_ties_match_scipy(tmp_path: Path) -> None:
+    database = tmp_path / "ties.duckdb"
+    generator = np.random.default_rng(11)
+    frame = pd.DataFrame(
+        {
+            "score": generator.integers(0, 8, 4000),
+            "segment": generator.integers(1, 3, 4000),
+            "flag": generator.random(4000) < 0.3,
+        }
+    )
+    with duckdb.connect(str(database)) as connection:
+        connection.register("generated", frame)
+        connection.execute("create table scores as select * from generated")
+    registry_path = tmp_path / "registry.yml"
+    registry_path.write_text(
+        """
+hypotheses:
+  - {id: T1, question: 'do scores differ',  kind: compare_values, mart: scores, metric: score,
+     groups: [{label: one, filter: segment = 1}, {label: two, filter: segment = 2}],
+     alternative: greater}
+  - {id: T2, question: 'do flags differ',  kind: compare_rates, mart: scores, metric: flag,
+     groups: [{label: one, filter: segment = 1}, {label: two, filter: segment = 2}],
+     alternative: less}
+  - {id: T3, question: 'flags by segment',  kind: rates_across_levels, mart: scores, metric: flag,
+     by: segment, alternative: two-sided}
+""",
+        encoding="utf-8",
+    )
+    results = run(database, tmp_path, "--registry", str(registry_path))
+    assert_matches_scipy(database, load_registry(registry_path), results)
+
+
+def test_only_and_alpha_select_and_override(sample_warehouse: Warehouse, tmp_path: Path) -> None:
+    results = run(sample_warehouse.duckdb_path, tmp_path, "--only", "H5", "H1", "--alpha", "0.01")
+    assert sorted(results.index) == ["H1", "H5"]
+    assert (results["alpha"] == 0.01).all()
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{id: B1, kind: compare_values, mart: m, metric: x, alternative: less}", "B1: `question`"),
+        (
+            "{id: B2, question: q, kind: compare_values, mart: m, metric: x, "
+            "alternative: sideways, "
+            "groups: [{label: a, filter: x > 1}, {label: b, filter: x <= 1}]}",
+            "B2: `alternative`",
+        ),
+        (
+            "{id: B3, question: q, kind: compare_values, mart: m, metric: x, alternative: less}",
+            "B3: `groups`",
+        ),
+    ],
+)
+def test_bad_registry_entry_is_named_by_id_and_field(
+    sample_warehouse: Warehouse,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    entry: str,
+    message: str,
+) -> None:
+    registry_path = tmp_path / "bad.yml"
+    registry_path.write_text(f"hypotheses:\n  - {entry}\n", encoding="utf-8")
+    code = hypotheses.main(
+        ["--database", str(sample_warehouse.duckdb_path), "--registry", str(registry_path)]
+    )
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_mart_is_an_error_naming_the_hypothesis(
+    sample_warehouse: Warehouse, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    registry_path = tmp_path / "missing.yml"
+    registry_path.write_text(
+        "hypotheses:\n  - {id: M1, question: q, kind: rates_across_levels, mart: no_such_mart, "
+        "metric: is_churned, by: city, alternative: two-sided}\n",
+        encoding="utf-8",
+    )
+    code = hypotheses.main(
+        ["--database", str(sample_warehouse.duckdb_path), "--registry", str(registry_path)]
+    )
+    assert code == 2
+    assert "hypothesis M1" in capsys.readouterr().err
+
+
+def test_help_exits_zero() -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        hypotheses.main(["--help"])
+    assert exit_info.value.code == 0
