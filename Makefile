@@ -7,9 +7,10 @@ SQL_PATHS := models tests analyses
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: run test install lint docs sample lock clean
+.PHONY: run test install lint docs benchmark sample lock clean
 
-## run: create the venv, install the pinned packages, build the warehouse and print a summary
+## run: create the venv, install the pinned packages, build the warehouse, test the hypotheses
+## and print a summary
 run: install
 	$(BIN)/python -m scripts.pipeline
 
@@ -40,6 +41,10 @@ lint: install
 ## docs: the dbt docs site as one file that opens offline (target/static_index.html)
 docs: install
 	$(BIN)/dbt docs generate --static
+
+## benchmark: time the hypothesis script at 10 thousand and 10 million customers (minutes)
+benchmark: install
+	$(BIN)/python -m scripts.benchmarks.hypotheses_benchmark
 
 ## sample: regenerate the bundled synthetic sample
 sample: install

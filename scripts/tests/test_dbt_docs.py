@@ -69,3 +69,19 @@ def test_every_source_table_column_and_macro_is_described(
     assert macros
     undescribed = [macro["name"] for macro in macros if not macro["description"].strip()]
     assert not undescribed
+
+
+def test_every_exposure_is_described_owned_and_reads_marts(
+    docs_artifacts: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    manifest, _ = docs_artifacts
+    exposures = list(manifest["exposures"].values())
+    assert exposures
+    for exposure in exposures:
+        assert exposure["description"].strip(), exposure["name"]
+        assert exposure["owner"]["name"], exposure["name"]
+        parents = exposure["depends_on"]["nodes"]
+        assert parents, exposure["name"]
+        assert all(
+            manifest["nodes"][parent]["config"]["materialized"] == "table" for parent in parents
+        )
