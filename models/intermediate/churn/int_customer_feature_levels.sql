@@ -13,6 +13,8 @@
     ('activity', 'is_active', 'active', 'inactive'),
     ('balance_presence', 'has_balance', 'has a balance', 'no balance'),
 ] -%}
+{#- categories, each with the column that orders its levels -#}
+{%- set categories = [('city', 'city_code'), ('gender', 'gender_en')] -%}
 
 with
 
@@ -47,23 +49,17 @@ final as (
         from customers
         union all
     {% endfor %}
-    select
-        customer_id,
-        is_churned,
-        'city' as feature,
-        dense_rank() over (order by city_code) as level_order,
-        city as level_label,
-        {{ dbt.concat(["'city '", 'city']) }} as level_description
-    from customers
-    union all
-    select
-        customer_id,
-        is_churned,
-        'gender' as feature,
-        dense_rank() over (order by gender_en) as level_order,
-        gender as level_label,
-        {{ dbt.concat(["'gender '", 'gender']) }} as level_description
-    from customers
+    {% for feature, sort_column in categories %}
+        select
+            customer_id,
+            is_churned,
+            '{{ feature }}' as feature,
+            dense_rank() over (order by {{ sort_column }}) as level_order,
+            {{ feature }} as level_label,
+            {{ dbt.concat(["'" ~ feature ~ " '", feature]) }} as level_description
+        from customers
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 )
 
