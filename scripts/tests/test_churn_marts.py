@@ -267,8 +267,12 @@ def independent_figures(path: Path) -> Figures:
 
 def product_segments(figures: Figures) -> pd.DataFrame:
     customers = figures.customers.assign(
-        product_segment=figures.customers["products"].clip(upper=4).astype(str).replace("4", "4+"),
-        product_segment_order=figures.customers["products"].clip(upper=4),
+        product_segment=figures.customers["products"]
+        .clip(upper=4)
+        .astype(int)
+        .astype(str)
+        .replace("4", "4+"),
+        product_segment_order=figures.customers["products"].clip(upper=4).astype(int),
         is_male=figures.customers["gender_en"] == "male",
     )
     groups = customers.groupby(["product_segment", "product_segment_order"])
