@@ -27,7 +27,7 @@ def _population(hypothesis: Hypothesis) -> str:
 
 
 def group_moments_sql(hypothesis: Hypothesis) -> str:
-    """Per group: size, mean, sample variance, skewness, median; and rows in both groups."""
+    """Per group: size, mean, sample variance, skewness, successes; and rows in both groups."""
     return f"""
         with population as ({_population(hypothesis)})
         select
@@ -36,7 +36,6 @@ def group_moments_sql(hypothesis: Hypothesis) -> str:
             avg(value) as mean,
             var_samp(value) as variance,
             skewness(value) as skewness,
-            quantile_cont(value, 0.5) as median,
             sum(value) as successes,
             sum(in_both) as rows_in_both
         from population
@@ -46,9 +45,56 @@ def group_moments_sql(hypothesis: Hypothesis) -> str:
     """
 
 
-def rank_sums_sql(hypothesis: Hypothesis) -> str:
-    """The first group's rank sum over the pooled sample (tied values share their average rank)
-    and the tie term sum(t^3 - t)."""
+def chunk_edges_sql(hypothesis: Hypothesis, chunks: int) -> str:
+    """Value edges that cut the pooled sample into about `chunks` slices of similar size, so
+    each rank-sum query sorts one slice, not the whole sample."""
+    fractions = ", ".join(str(index / chunks) for index in range(1, chunks))
+    return f"""
+        with population as ({_population(hypothesis)})
+        select unnest(approx_quantile(value, [{fractions}])) as edge
+        from population
+        where group_number is not null
+    """
+
+
+def distinct_values_sql(hypothesis: Hypothesis) -> str:
+    return f"""
+        with population as ({_population(hypothesis)})
+        select approx_count_distinct(value) as distinct_values
+        from population
+        where group_number is not null
+    """
+
+
+def _slice_bounds(lower: float | None, upper: float | None) -> list[str]:
+    bounds = []
+    if lower is not None:
+        bounds.append(f"value > {lower!r}")
+    if upper is not None:
+        bounds.append(f"value <= {upper!r}")
+    return bounds
+
+
+def ordered_value_sql(
+    hypothesis: Hypothesis, group_number: int, lower: float | None, upper: float | None, offset: int
+) -> str:
+    """The group's value at a position (from 0) within the value slice (lower, upper]."""
+    conditions = [f"group_number = {group_number}", *_slice_bounds(lower, upper)]
+    return f"""
+        with population as ({_population(hypothesis)})
+        select value
+        from population
+        where {" and ".join(conditions)}
+        order by value
+        limit 1 offset {offset}
+    """
+
+
+def rank_sums_sql(hypothesis: Hypothesis, lower: float | None, upper: float | None) -> str:
+    """Within the value slice (lower, upper]: the first group's rank sum counted from the
+    slice's bottom (tied values share their average rank), the slice's sizes and its tie term
+    sum(t^3 - t). Slices add up: a slice's ranks shift by the count of values below it."""
+    bounds = ["group_number is not null", *_slice_bounds(lower, upper)]
     return f"""
         with population as ({_population(hypothesis)}),
         tied_values as (
@@ -57,7 +103,7 @@ def rank_sums_sql(hypothesis: Hypothesis) -> str:
                 cast(count(*) as double) as tied,
                 cast(count(*) filter (where group_number = 1) as double) as tied_in_first
             from population
-            where group_number is not null
+            where {" and ".join(bounds)}
             group by value
         ),
         ranked as (
@@ -69,10 +115,10 @@ def rank_sums_sql(hypothesis: Hypothesis) -> str:
             from tied_values
         )
         select
-            sum(tied_in_first) as n1,
-            sum(tied) - sum(tied_in_first) as n2,
-            sum(tied_in_first * (values_below + (tied + 1) / 2)) as rank_sum_1,
-            sum(tied * tied * tied - tied) as tie_term
+            coalesce(sum(tied_in_first), 0) as n1,
+            coalesce(sum(tied) - sum(tied_in_first), 0) as n2,
+            coalesce(sum(tied_in_first * (values_below + (tied + 1) / 2)), 0) as rank_sum_1,
+            coalesce(sum(tied * tied * tied - tied), 0) as tie_term
         from ranked
     """
 
