@@ -1,8 +1,10 @@
 """The SQL that turns a hypothesis into the few aggregates its tests need.
 
-Each query scans the mart once inside DuckDB and returns a handful of rows (per group: counts,
-moments, medians; the rank sum and tie term; contingency counts). Ranks are computed over the
-distinct values with window functions, so nothing per customer leaves the warehouse.
+Each query scans the mart once inside DuckDB and returns a handful of rows (per group: counts
+and moments; per slice of the value range: the rank sum, tie term and group sizes; one middle
+value for a median; contingency counts). Ranks are computed over the distinct values of one
+slice with window functions, so nothing per customer leaves the warehouse and no query sorts
+more than a slice.
 """
 
 from __future__ import annotations
