@@ -19,10 +19,8 @@ at_risk as (
 
 customers as (
 
-    select
-        count(*) as customers,
-        {{ count_where('is_churned') }} as churned_customers
-    from {{ ref('dim_customers') }}
+    -- the bank's totals, counted once from dim_customers in int_churn_baseline
+    select * from {{ ref('int_churn_baseline') }}
 
 ),
 
