@@ -32,6 +32,13 @@ from scripts.hypothesis_sql import (
     ordered_value_sql,
     rank_sums_sql,
 )
+from scripts.localisation import (
+    TEST_NAMES,
+    format_number,
+    format_p_value,
+    format_percent,
+    translate,
+)
 from scripts.warehouse import PROJECT_DIR, resolve_warehouse
 
 MIN_GROUP_FOR_T = 30
@@ -259,6 +266,10 @@ def evaluate_levels(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesi
             f"{level} {k / n:.1%}"
             for level, n, k in zip(levels["level"], levels["n"], levels["successes"], strict=True)
         ),
+        "level_rates_ru": ", ".join(
+            f"{level} {format_percent(k / n, 'ru')}"
+            for level, n, k in zip(levels["level"], levels["n"], levels["successes"], strict=True)
+        ),
     }
 
 
@@ -301,6 +312,42 @@ def conclude(hypothesis: Hypothesis, result: Result) -> str:
     )
 
 
+def conclude_ru(hypothesis: Hypothesis, result: Result) -> str:
+    """The same conclusion in Russian, for the bank's report."""
+    verdict_text = {
+        "supported": "Данные подтверждают гипотезу.",
+        "contradicted": (
+            "Данные противоречат гипотезе: различие направлено в обратную сторону "
+            f"(односторонний p = {format_p_value(result['p_value_opposite'], 'ru')})."
+        ),
+        "not supported": "Ожидаемого различия в данных нет.",
+        "difference found": "Различие статистически значимо.",
+        "no difference found": "Статистически значимого различия нет.",
+    }[result["verdict"]]
+    test = translate(TEST_NAMES, result["primary_test"], "ru")
+    p_text = f"{test}: p = {format_p_value(result['p_value_holm'], 'ru')} (поправка Холма)"
+    if hypothesis.kind == "rates_across_levels":
+        return f"Доля по группам: {result['level_rates_ru']}; {p_text}. {verdict_text}"
+    labels = (group.label_ru or group.label for group in hypothesis.groups)
+    if hypothesis.kind == "compare_rates":
+        figures = (f"{format_percent(result[f'rate_{number}'], 'ru')}" for number in (1, 2))
+    else:
+        figures = (
+            f"медиана {format_number(result[f'median_{number}'], 'ru')}, "
+            f"среднее {format_number(result[f'mean_{number}'], 'ru')}"
+            for number in (1, 2)
+        )
+    groups = "; ".join(f"{label}: {text}" for label, text in zip(labels, figures, strict=True))
+    return f"{groups}; {p_text}. {verdict_text}"
+
+
+def _label_ru(hypothesis: Hypothesis, position: int) -> str | None:
+    if not hypothesis.groups:
+        return None
+    group = hypothesis.groups[position]
+    return group.label_ru or group.label
+
+
 def run_hypotheses(
     connection: duckdb.DuckDBPyConnection, hypotheses: list[Hypothesis]
 ) -> list[Result]:
@@ -323,17 +370,21 @@ def run_hypotheses(
             {
                 "hypothesis_id": hypothesis.id,
                 "question": hypothesis.question,
+                "question_ru": hypothesis.question_ru or hypothesis.question,
                 "kind": hypothesis.kind,
                 "mart": hypothesis.mart,
                 "metric": hypothesis.metric,
                 "population": hypothesis.where or "all rows",
                 "group_1": hypothesis.groups[0].label if hypothesis.groups else None,
                 "group_2": hypothesis.groups[1].label if hypothesis.groups else None,
+                "group_1_ru": _label_ru(hypothesis, 0),
+                "group_2_ru": _label_ru(hypothesis, 1),
                 "by_column": hypothesis.by,
                 "alternative": hypothesis.alternative,
                 "alpha": hypothesis.alpha,
                 **result,
                 "conclusion": conclude(hypothesis, result),
+                "conclusion_ru": conclude_ru(hypothesis, result),
             }
         )
     return rows

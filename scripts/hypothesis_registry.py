@@ -22,6 +22,7 @@ class RegistryError(ValueError):
 class Group:
     label: str
     filter: str
+    label_ru: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Hypothesis:
     where: str | None = None
     groups: tuple[Group, ...] = ()
     by: str | None = None
+    question_ru: str | None = None
 
 
 def parse_registry(document: dict[str, Any]) -> list[Hypothesis]:
@@ -71,6 +73,7 @@ def _parse_entry(entry: Any, default_alpha: float) -> Hypothesis:
         return value.strip()
 
     question = " ".join(field("question").split())
+    question_ru = _optional_text(entry.get("question_ru"))
     kind = field("kind")
     if kind not in KINDS:
         raise RegistryError(f"hypothesis {identifier}: `kind` must be one of {', '.join(KINDS)}")
@@ -104,7 +107,13 @@ def _parse_entry(entry: Any, default_alpha: float) -> Hypothesis:
         where=str(where) if where else None,
         groups=groups,
         by=by,
+        question_ru=question_ru,
     )
+
+
+def _optional_text(value: Any) -> str | None:
+    """A translation is optional; reports fall back to the English text without one."""
+    return " ".join(str(value).split()) if value else None
 
 
 def _parse_groups(identifier: str, groups: Any) -> tuple[Group, ...]:
@@ -116,5 +125,11 @@ def _parse_groups(identifier: str, groups: Any) -> tuple[Group, ...]:
             raise RegistryError(
                 f"hypothesis {identifier}: `groups` entries need a `label` and a `filter`"
             )
-        parsed.append(Group(label=str(group["label"]), filter=str(group["filter"])))
+        parsed.append(
+            Group(
+                label=str(group["label"]),
+                filter=str(group["filter"]),
+                label_ru=_optional_text(group.get("label_ru")),
+            )
+        )
     return tuple(parsed)

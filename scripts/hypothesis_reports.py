@@ -14,12 +14,15 @@ RESULTS_TABLE = "rpt_hypothesis_results"
 RESULT_COLUMNS = [
     "hypothesis_id",
     "question",
+    "question_ru",
     "kind",
     "mart",
     "metric",
     "population",
     "group_1",
     "group_2",
+    "group_1_ru",
+    "group_2_ru",
     "by_column",
     "alternative",
     "alpha",
@@ -33,6 +36,7 @@ RESULT_COLUMNS = [
     "is_rejected",
     "verdict",
     "conclusion",
+    "conclusion_ru",
     "mean_1",
     "mean_2",
     "median_1",
@@ -66,7 +70,7 @@ RESULT_COLUMNS = [
 def results_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The results as the table Tableau reads: one row per hypothesis, fixed columns."""
     frame = pd.DataFrame(rows).reindex(columns=RESULT_COLUMNS)
-    text = ["group_1", "group_2", "by_column", "level_rates"]
+    text = ["group_1", "group_2", "group_1_ru", "group_2_ru", "by_column", "level_rates"]
     frame[text] = frame[text].astype("string")
     return frame
 

@@ -242,7 +242,13 @@ def value_intervals(customers: pd.DataFrame, baseline: Baseline) -> pd.DataFrame
     rows = []
     for feature, column in CONTINUOUS_FEATURES.items():
         known = customers[customers[column].notna()]
-        rows += feature_intervals(feature, known[column].astype(float), known["churn"], baseline)
+        values = known[column].astype(float)
+        found = feature_intervals(feature, values, known["churn"], baseline)
+        # open-ended means reaching the feature's observed extreme, whatever the binning
+        for interval in found:
+            interval["is_open_below"] = interval["lower_value"] == values.min()
+            interval["is_open_above"] = interval["upper_value"] == values.max()
+        rows += found
     intervals = with_rates(pd.DataFrame(rows), baseline)
     intervals["is_significant"] = intervals["churn_rate_lower"] > baseline.rate
     intervals["interval_number"] = (

@@ -92,6 +92,8 @@ final as (
                 whole_number_text('rated.upper_value'),
             ]) }}
         end as interval_description,
+        rated.first_bin = 1 as is_open_below,
+        rated.last_bin = rated.feature_last_bin as is_open_above,
         rated.first_bin,
         rated.last_bin,
         rated.bins_merged,

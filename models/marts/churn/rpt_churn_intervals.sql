@@ -15,6 +15,8 @@ final as (
         interval_description,
         lower_value,
         upper_value,
+        is_open_below,
+        is_open_above,
         first_bin,
         last_bin,
         bins_merged,
