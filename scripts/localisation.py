@@ -15,16 +15,23 @@ MISSING = "—"
 
 FEATURE_NAMES: dict[str, dict[Language, str]] = {
     "activity": {"ru": "Активность", "en": "Activity"},
-    "age": {"ru": "Возраст, лет", "en": "Age, years"},
-    "balance": {"ru": "Остаток, руб.", "en": "Balance, roubles"},
+    "age": {"ru": "Возраст", "en": "Age"},
+    "balance": {"ru": "Остаток", "en": "Balance"},
     "balance_presence": {"ru": "Наличие остатка", "en": "Balance presence"},
     "city": {"ru": "Город", "en": "City"},
     "credit_card": {"ru": "Кредитная карта", "en": "Credit card"},
     "equity": {"ru": "Баллы собственности", "en": "Equity points"},
     "gender": {"ru": "Пол", "en": "Gender"},
     "products": {"ru": "Число продуктов", "en": "Number of products"},
-    "salary": {"ru": "Доход, руб.", "en": "Salary, roubles"},
-    "score": {"ru": "Кредитный скоринг, баллы", "en": "Credit score, points"},
+    "salary": {"ru": "Доход", "en": "Salary"},
+    "score": {"ru": "Кредитный скоринг", "en": "Credit score"},
+}
+
+FEATURE_UNITS: dict[str, dict[Language, str]] = {
+    "age": {"ru": "лет", "en": "years"},
+    "balance": {"ru": "руб.", "en": "roubles"},
+    "salary": {"ru": "руб.", "en": "roubles"},
+    "score": {"ru": "баллы", "en": "points"},
 }
 
 # Category levels named by the project (bands and data values pass through unchanged).
@@ -54,9 +61,72 @@ VERDICTS: dict[str, dict[Language, str]] = {
 }
 
 
+REASON_NAMES: dict[str, dict[Language, str]] = {
+    "conflicting_customer_key": {
+        "ru": "один клиент (id и город) в разных строках с разными данными",
+        "en": "one customer (id and city) on several rows with different data",
+    },
+    "exact_duplicate_row": {"ru": "полный повтор строки", "en": "exact copy of a row"},
+    "missing_required_value": {
+        "ru": "пусто обязательное поле",
+        "en": "a required field is empty",
+    },
+    "no_products": {"ru": "нет ни одного продукта", "en": "no products"},
+    "not_a_number": {"ru": "текст вместо числа", "en": "text where a number belongs"},
+    "out_of_range": {"ru": "значение вне допустимого диапазона", "en": "value out of range"},
+    "too_many_decimals": {"ru": "лишние знаки после запятой", "en": "too many decimals"},
+    "unknown_category": {"ru": "неизвестный город или пол", "en": "unknown city or gender"},
+    "wrong_field_count": {"ru": "неверное число полей в строке", "en": "wrong number of fields"},
+    "extreme_value": {
+        "ru": "экстремальный остаток или доход (помечен)",
+        "en": "extreme balance or salary (flagged)",
+    },
+    "missing_optional_value": {
+        "ru": "пропуск возраста или остатка (сохранён как пропуск)",
+        "en": "missing age or balance (kept as missing)",
+    },
+    "shared_user_id": {
+        "ru": "один id у клиентов разных городов",
+        "en": "one user id shared by customers of two cities",
+    },
+}
+
+STATISTIC_NAMES: dict[str, dict[Language, str]] = {
+    "p25": {"ru": "25-й перцентиль", "en": "25th percentile"},
+    "median": {"ru": "медиана", "en": "median"},
+    "p75": {"ru": "75-й перцентиль", "en": "75th percentile"},
+    "mean": {"ru": "среднее", "en": "mean"},
+}
+
+SHARE_NAMES: dict[str, dict[Language, str]] = {
+    "customers": {"ru": "Клиентов", "en": "Customers"},
+    "share_with_balance": {"ru": "Доля с остатком", "en": "Share with a balance"},
+    "share_with_credit_card": {"ru": "Доля с кредитной картой", "en": "Share with a credit card"},
+    "share_active": {"ru": "Доля активных", "en": "Share active"},
+    "share_male": {"ru": "Доля мужчин", "en": "Share of men"},
+}
+
+
 def translate(table: dict[str, dict[Language, str]], key: str, language: Language) -> str:
     """The project's word for `key`; an unknown key is data and is shown as it is."""
     return table.get(key, {}).get(language, key)
+
+
+def feature_axis_label(feature: str, language: Language) -> str:
+    """The feature's name with its unit, as on a chart axis: `Остаток, руб.`."""
+    name = translate(FEATURE_NAMES, feature, language)
+    unit = FEATURE_UNITS.get(feature, {}).get(language)
+    return f"{name}, {unit}" if unit else name
+
+
+def measure_name(measure: str, language: Language) -> str:
+    """A profile measure in words: `balance_median` reads `Остаток: медиана`."""
+    if measure in SHARE_NAMES:
+        return SHARE_NAMES[measure][language]
+    feature, _, statistic = measure.rpartition("_")
+    if feature and statistic in STATISTIC_NAMES:
+        return f"{feature_axis_label(feature, language)}: {STATISTIC_NAMES[statistic][language]}"
+    return measure
 
 
 def format_number(value: float | None, language: Language, digits: int = 0) -> str:

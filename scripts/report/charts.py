@@ -1,0 +1,164 @@
+"""The report's charts as PNG bytes: churn rates with 95% intervals against the bank's rate."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # no screen on a server; must precede pyplot
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from scripts.localisation import Language, format_number, format_percent
+
+BASE_COLOUR = "#4c72b0"
+RISK_COLOUR = "#c44e52"
+BANK_LINE_COLOUR = "#333333"
+DPI = 110
+
+CHART_TEXT: dict[str, dict[Language, str]] = {
+    "churn_rate": {"ru": "Отток, %", "en": "Churn rate, %"},
+    "customers": {"ru": "Клиентов", "en": "Customers"},
+    "bank_rate": {"ru": "Отток по банку: {rate}", "en": "Bank's churn rate: {rate}"},
+    "segment_sizes": {"ru": "Размер сегментов", "en": "Segment size"},
+    "segment_churn": {"ru": "Отток по сегментам, 95% ДИ", "en": "Churn by segment, 95% CI"},
+    "products": {"ru": "Число продуктов", "en": "Number of products"},
+    "portrait_title": {"ru": "Отток по признаку: {feature}", "en": "Churn by {feature}"},
+    "risk_title": {
+        "ru": "Отток по децилям оценки риска (1 — самый высокий риск)",
+        "en": "Churn by risk-score decile (1 = highest risk)",
+    },
+    "risk_decile": {"ru": "Дециль оценки риска", "en": "Risk-score decile"},
+}
+
+
+def _text(key: str, language: Language) -> str:
+    return CHART_TEXT[key][language]
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    # no Software tag: the same data give the same bytes whatever matplotlib built them
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _percent_axis(axes: Axes, language: Language) -> None:
+    axes.yaxis.set_major_formatter(
+        FuncFormatter(lambda value, _: format_percent(value, language, digits=0))
+    )
+    axes.set_ylabel(_text("churn_rate", language))
+    axes.set_ylim(bottom=0)
+    axes.grid(axis="y", alpha=0.3)
+
+
+def _rates_with_intervals(
+    axes: Axes,
+    labels: Sequence[str],
+    rates: pd.Series,
+    lower: pd.Series,
+    upper: pd.Series,
+    colours: Sequence[str],
+    bank_rate: float,
+    language: Language,
+) -> None:
+    positions = np.arange(len(labels))
+    errors = np.vstack([rates - lower, upper - rates])
+    axes.bar(positions, rates, color=colours, yerr=errors, capsize=4, ecolor="#555555")
+    axes.axhline(
+        bank_rate,
+        color=BANK_LINE_COLOUR,
+        linestyle="--",
+        linewidth=1,
+        label=_text("bank_rate", language).format(rate=format_percent(bank_rate, language)),
+    )
+    axes.set_xticks(positions, labels)
+    _percent_axis(axes, language)
+    axes.legend(loc="upper left", frameon=False, fontsize=8)
+
+
+def _risk_colours(lower_bounds: pd.Series, bank_rate: float) -> list[str]:
+    """Red where even the low end of the interval is above the bank's rate, as in the marts."""
+    return [RISK_COLOUR if lower > bank_rate else BASE_COLOUR for lower in lower_bounds]
+
+
+def segment_chart(segments: pd.DataFrame, bank_rate: float, language: Language) -> bytes:
+    """Two panels: how many customers each product segment has, and how many of them leave."""
+    figure, (sizes, churn) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
+    labels = list(segments["product_segment"].astype(str))
+    positions = np.arange(len(labels))
+    sizes.bar(positions, segments["customers"], color=BASE_COLOUR)
+    sizes.set_xticks(positions, labels)
+    sizes.set_title(_text("segment_sizes", language))
+    sizes.set_xlabel(_text("products", language))
+    sizes.set_ylabel(_text("customers", language))
+    sizes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value, language)))
+    sizes.grid(axis="y", alpha=0.3)
+    colours = _risk_colours(segments["churn_rate_lower"], bank_rate)
+    _rates_with_intervals(
+        churn,
+        labels,
+        segments["churn_rate"],
+        segments["churn_rate_lower"],
+        segments["churn_rate_upper"],
+        colours,
+        bank_rate,
+        language,
+    )
+    churn.set_title(_text("segment_churn", language))
+    churn.set_xlabel(_text("products", language))
+    return _png(figure)
+
+
+def portrait_chart(
+    levels: pd.DataFrame,
+    level_labels: Sequence[str],
+    feature_title: str,
+    axis_label: str,
+    bank_rate: float,
+    language: Language,
+) -> bytes:
+    """Churn rate by level of one feature; the levels flagged as risk levels in red."""
+    width = max(5.0, 1.0 + 0.75 * len(level_labels))
+    figure, axes = plt.subplots(figsize=(min(width, 9.0), 3.4), layout="constrained")
+    colours = [RISK_COLOUR if flag else BASE_COLOUR for flag in levels["is_risk_level"]]
+    _rates_with_intervals(
+        axes,
+        level_labels,
+        levels["churn_rate"],
+        levels["churn_rate_lower"],
+        levels["churn_rate_upper"],
+        colours,
+        bank_rate,
+        language,
+    )
+    axes.set_title(_text("portrait_title", language).format(feature=feature_title))
+    axes.set_xlabel(axis_label)
+    return _png(figure)
+
+
+def risk_lift_chart(deciles: pd.DataFrame, bank_rate: float, language: Language) -> bytes:
+    figure, axes = plt.subplots(figsize=(8, 3.4), layout="constrained")
+    labels = [str(decile) for decile in deciles["risk_decile"]]
+    colours = _risk_colours(deciles["churn_rate_lower"], bank_rate)
+    _rates_with_intervals(
+        axes,
+        labels,
+        deciles["churn_rate"],
+        deciles["churn_rate_lower"],
+        deciles["churn_rate_upper"],
+        colours,
+        bank_rate,
+        language,
+    )
+    axes.set_title(_text("risk_title", language))
+    axes.set_xlabel(_text("risk_decile", language))
+    return _png(figure)

@@ -1,0 +1,169 @@
+"""Everything the report shows, read from the warehouse's marts in one place.
+
+The report types no number in: each one it prints comes from a frame read here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+REQUIRED_TABLES = (
+    "rpt_data_quality",
+    "dim_customers",
+    "rpt_product_segments",
+    "rpt_segment_churn_profiles",
+    "rpt_churn_portrait",
+    "rpt_churn_intervals",
+    "rpt_churn_segments",
+    "rpt_retention_recommendations",
+    "rpt_churn_risk_lift",
+    "rpt_hypothesis_results",
+)
+
+
+class ReportDataError(RuntimeError):
+    """The warehouse lacks a table the report needs; the message says which and what to run."""
+
+
+@dataclass(frozen=True)
+class BankTotals:
+    customers: int
+    churned_customers: int
+    churn_rate: float
+
+
+@dataclass(frozen=True)
+class MissingBalance:
+    customers: int
+    share_of_customers: float
+    churn_rate_without_balance: float
+    churn_rate_with_balance: float
+    share_with_low_equity: float
+    low_equity_limit: int
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    bank: BankTotals
+    rows: dict[str, int]
+    reasons: pd.DataFrame
+    missing_balance: MissingBalance
+    segments: pd.DataFrame
+    profiles: pd.DataFrame
+    portrait: pd.DataFrame
+    intervals: pd.DataFrame
+    strategic_segments: pd.DataFrame
+    recommendations: pd.DataFrame
+    risk_lift: pd.DataFrame
+    hypotheses: pd.DataFrame
+
+
+# Equity 0-1 is where the bank's missing balances concentrate (see the data_policies doc).
+LOW_EQUITY_LIMIT = 1
+
+
+def _frame(connection: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    return connection.execute(sql).df()
+
+
+def check_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    present = {
+        name
+        for (name,) in connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'main'"
+        ).fetchall()
+    }
+    missing = [name for name in REQUIRED_TABLES if name not in present]
+    if missing:
+        raise ReportDataError(
+            f"the warehouse lacks {', '.join(missing)}; run `dbt build` and "
+            "`python -m scripts.hypotheses` first"
+        )
+
+
+def read_report_figures(connection: duckdb.DuckDBPyConnection) -> ReportFigures:
+    check_tables(connection)
+    rows = dict(
+        connection.execute(
+            "select metric_id, row_count from rpt_data_quality where metric_group = 'rows'"
+        ).fetchall()
+    )
+    portrait = _frame(connection, "select * from rpt_churn_portrait order by feature, level_order")
+    return ReportFigures(
+        bank=_bank_totals(connection),
+        rows={name: int(count) for name, count in rows.items()},
+        reasons=_frame(
+            connection,
+            "select reason_code, is_blocking, row_count, share_of_rows_read, description "
+            "from rpt_data_quality where metric_group = 'reason' and row_count > 0 "
+            "order by metric_order",
+        ),
+        missing_balance=_missing_balance(connection),
+        segments=_frame(
+            connection, "select * from rpt_product_segments order by product_segment_order"
+        ),
+        profiles=_frame(
+            connection,
+            "select * from rpt_segment_churn_profiles where product_segment = 'all' "
+            "order by measure_order",
+        ),
+        portrait=portrait,
+        intervals=_frame(
+            connection, "select * from rpt_churn_intervals order by feature, interval_number"
+        ),
+        strategic_segments=_frame(
+            connection,
+            "select * from rpt_churn_segments where is_top_pick order by top_pick_number",
+        ),
+        recommendations=_frame(
+            connection, "select * from rpt_retention_recommendations order by recommendation_rank"
+        ),
+        risk_lift=_frame(connection, "select * from rpt_churn_risk_lift order by risk_decile"),
+        hypotheses=_frame(
+            connection, "select * from rpt_hypothesis_results order by hypothesis_id"
+        ),
+    )
+
+
+def _bank_totals(connection: duckdb.DuckDBPyConnection) -> BankTotals:
+    row = connection.execute(
+        "select count(*), count(*) filter (where is_churned) from dim_customers"
+    ).fetchone()
+    customers, churned = (int(row[0]), int(row[1])) if row else (0, 0)
+    return BankTotals(
+        customers=customers,
+        churned_customers=churned,
+        churn_rate=churned / customers if customers else float("nan"),
+    )
+
+
+def _missing_balance(connection: duckdb.DuckDBPyConnection) -> MissingBalance:
+    row = connection.execute(
+        """
+        select
+            count(*) filter (where not has_balance),
+            avg(case when has_balance then 0.0 else 1.0 end),
+            avg(case when is_churned then 1.0 else 0.0 end) filter (where not has_balance),
+            avg(case when is_churned then 1.0 else 0.0 end) filter (where has_balance),
+            avg(case when equity <= ? then 1.0 else 0.0 end) filter (where not has_balance)
+        from dim_customers
+        """,
+        [LOW_EQUITY_LIMIT],
+    ).fetchone()
+    assert row is not None
+    return MissingBalance(
+        customers=int(row[0]),
+        share_of_customers=_float(row[1]),
+        churn_rate_without_balance=_float(row[2]),
+        churn_rate_with_balance=_float(row[3]),
+        share_with_low_equity=_float(row[4]),
+        low_equity_limit=LOW_EQUITY_LIMIT,
+    )
+
+
+def _float(value: float | None) -> float:
+    # an aggregate over no rows is NULL; the report prints it as a dash
+    return float(value) if value is not None else float("nan")
