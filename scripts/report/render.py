@@ -80,6 +80,7 @@ def to_html(document: Document) -> str:
 
 # Characters Markdown reads as syntax anywhere in a line, and at the start of one.
 MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")
+LINE_BREAKS = re.compile(r"[ \t\r\n\f\v]+")
 MARKDOWN_BLOCK_MARKER = re.compile(r"^([#+-])")
 MARKDOWN_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 
@@ -87,7 +88,8 @@ MARKDOWN_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 def markdown_escape(text: str) -> str:
     """Plain text that stays plain in Markdown, HTML inside it included, on one line."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    escaped = MARKDOWN_INLINE.sub(r"\\\1", " ".join(escaped.split()))
+    # line breaks would end a table row or a list item; the narrow spaces in numbers must stay
+    escaped = MARKDOWN_INLINE.sub(r"\\\1", LINE_BREAKS.sub(" ", escaped).strip())
     escaped = MARKDOWN_BLOCK_MARKER.sub(r"\\\1", escaped)
     return MARKDOWN_LIST_NUMBER.sub(r"\1\\\2", escaped)
 

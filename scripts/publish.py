@@ -1,0 +1,573 @@
+"""Publish the Tableau-facing marts from the warehouse into a serving area dbt never touches.
+
+Usage: python -m scripts.publish [--database PATH] [--serving-dir PATH] [--lock-timeout SECONDS]
+
+Readers -- Tableau, notebooks, anything but dbt -- open
+    <serving dir>/current/bank_serving.duckdb        read-only (duckdb.connect(..., read_only=True))
+    <serving dir>/current/hyper/<mart>.hyper         Tableau extracts, table "Extract"."<mart>"
+    <serving dir>/current/parquet/<mart>.parquet
+and never the warehouse itself: a reader holding the warehouse open blocks the next dbt build. The
+serving directory defaults to a "serving" folder beside the warehouse file.
+
+Layout of the serving directory:
+    .publish.lock              held (flock) by the one publish running; never deleted
+    current -> releases/<id>   replaced atomically, so it always names a complete release
+    releases/<id>/             bank_serving.duckdb, parquet/, hyper/, manifest.json; never modified
+    releases/.<id>.partial/    a release being built; nobody reads it
+A release is built completely under its .partial name, fsynced, renamed into place, and only then
+is `current` switched, so a reader sees the old release or the new one, never a mix. The current
+release and the previous one are kept, older ones deleted. A reader that wants several files of
+one release resolves `current` once (os.path.realpath) and opens everything from that folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import stat
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import tableauhyperapi as hyper
+
+from scripts.warehouse import resolve_warehouse
+
+SERVING_FILE = "bank_serving.duckdb"
+CURRENT = "current"
+RELEASES = "releases"
+LOCK_FILE = ".publish.lock"
+MANIFEST = "manifest.json"
+HYPER_SCHEMA = "Extract"
+REQUIRED_MARTS = ("dim_customers", "rpt_hypothesis_results")
+NAMED_MARTS = frozenset({"dim_customers", "fct_customer_churn_risk"})
+MART_PREFIX = "rpt_"
+DEFAULT_LOCK_TIMEOUT_SECONDS = 600.0
+SOURCE_ALIAS = "source_warehouse"
+ROWS_PER_FETCH = 10_000
+FLOAT_SIGNIFICANT_DIGITS = 12
+LOCK_POLL_SECONDS = 0.05
+
+HYPER_TYPES = {
+    "BOOLEAN": "bool",
+    # Hyper has no one-byte integer; small_int holds every TINYINT.
+    "TINYINT": "small_int",
+    "SMALLINT": "small_int",
+    "INTEGER": "int",
+    "BIGINT": "big_int",
+    # Tableau computes in double anyway; widening FLOAT loses nothing.
+    "FLOAT": "double",
+    "DOUBLE": "double",
+    "VARCHAR": "text",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+}
+# Wider decimals are 128-bit in DuckDB and need a 128-bit numeric in the extract, which not every
+# Tableau release reads; a mart that needs more digits should say so by casting to double.
+MAX_DECIMAL_PRECISION = 18
+DECIMAL_TYPE = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+# Mart names become file names; anything else could escape the release folder.
+MART_NAME = re.compile(r"\w+")
+
+
+class PublishError(RuntimeError):
+    """The marts cannot be published; the message says which warehouse, mart or lock, and why."""
+
+
+@dataclass(frozen=True)
+class MartColumn:
+    """A column as the warehouse spells its type and as the Hyper extract stores it."""
+
+    name: str
+    duckdb_type: str
+    hyper_type: str
+
+
+@dataclass(frozen=True)
+class PublishedMart:
+    """One mart of a release; the checksum holds for the DuckDB table, Parquet and Hyper alike."""
+
+    name: str
+    rows: int
+    checksum: str
+    columns: tuple[MartColumn, ...]
+
+
+@dataclass(frozen=True)
+class Release:
+    """A published release. `directory` is this release's own folder, which never changes;
+    `serving_file`, `parquet_dir` and `hyper_dir` go through `current`, the paths readers keep."""
+
+    release_id: str
+    directory: Path
+    serving_file: Path
+    parquet_dir: Path
+    hyper_dir: Path
+    marts: tuple[PublishedMart, ...]
+
+
+def serving_dir_for(duckdb_path: Path) -> Path:
+    """The default serving area: a folder beside the warehouse file, outside dbt's reach."""
+    return duckdb_path.parent / "serving"
+
+
+def tableau_marts(table_names: Iterable[str]) -> list[str]:
+    """The tables Tableau reads, in name order: every rpt_* plus the customer dimension and the
+    risk fact. The rejected rows and the staging and intermediate layers stay in the warehouse."""
+    return sorted(
+        {name for name in table_names if name.startswith(MART_PREFIX) or name in NAMED_MARTS}
+    )
+
+
+def hyper_type(mart: str, column: str, duckdb_type: str) -> str:
+    """The Hyper type a DuckDB column is stored as, e.g. "big_int" or "numeric(18,2)"."""
+    if duckdb_type in HYPER_TYPES:
+        return HYPER_TYPES[duckdb_type]
+    decimal = DECIMAL_TYPE.fullmatch(duckdb_type)
+    if decimal and int(decimal[1]) <= MAX_DECIMAL_PRECISION:
+        return f"numeric({int(decimal[1])},{int(decimal[2])})"
+    raise PublishError(
+        f"mart {mart}, column {column}: type {duckdb_type} cannot be published for Tableau; "
+        f"cast it in the model to one of {', '.join(sorted(HYPER_TYPES))} "
+        f"or DECIMAL(p,s) with p <= {MAX_DECIMAL_PRECISION}"
+    )
+
+
+def quote_identifier(name: str) -> str:
+    """A SQL identifier that means exactly `name`, whatever characters it holds."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def string_literal(text: str) -> str:
+    """A SQL string literal that means exactly `text`; paths go into DuckDB statements this way."""
+    if "\x00" in text:
+        raise PublishError(f"a NUL character cannot be passed to DuckDB: {text!r}")
+    return "'" + text.replace("'", "''") + "'"
+
+
+def new_release_id(now: datetime, pid: int) -> str:
+    """A release id that sorts by UTC time to the microsecond; the pid keeps apart two processes
+    that publish in the same microsecond."""
+    return f"{now.astimezone(UTC):%Y%m%dT%H%M%S%fZ}-{pid}"
+
+
+def canonical_value(value: object) -> str:
+    """One value as text that is equal however DuckDB, pyarrow or Hyper hand it to Python. The
+    prefix keeps kinds apart, so the string "null" or "1" never matches NULL or the number 1."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"b:{value}"
+    if isinstance(value, int):
+        return f"i:{value}"
+    if isinstance(value, Decimal):
+        # 12.50 and 12.5 are one value; the scale lives in the column type, not the row.
+        return "d:" + ("0" if value == 0 else format(value.normalize(), "f"))
+    if isinstance(value, float):
+        # Readers that widen FLOAT to double, or print the last digit differently, still agree.
+        if math.isnan(value):
+            return "f:nan"
+        return "f:" + ("0" if value == 0 else format(value, f".{FLOAT_SIGNIFICANT_DIGITS}g"))
+    if isinstance(value, datetime):
+        return f"t:{value.isoformat()}"
+    if isinstance(value, date):
+        return f"D:{value.isoformat()}"
+    if isinstance(value, str):
+        return f"s:{value}"
+    raise TypeError(f"no canonical form for {type(value).__name__} value {value!r}")
+
+
+def checksum(rows: Iterable[Sequence[object]]) -> str:
+    """SHA-256 over the sorted canonical rows: the same for a table whatever its row order and
+    whichever of DuckDB, Parquet or Hyper it was read from."""
+    lines = sorted(
+        json.dumps([canonical_value(value) for value in row], ensure_ascii=False) for row in rows
+    )
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _hyper_sql_type(spelling: str) -> Any:
+    numeric = re.fullmatch(r"numeric\((\d+),(\d+)\)", spelling)
+    if numeric:
+        return hyper.SqlType.numeric(int(numeric[1]), int(numeric[2]))
+    return getattr(hyper.SqlType, spelling)()
+
+
+def _from_hyper(row: Iterable[object]) -> list[object]:
+    return [
+        value.to_date()
+        if isinstance(value, hyper.Date)
+        else value.to_datetime()
+        if isinstance(value, hyper.Timestamp)
+        else value
+        for value in row
+    ]
+
+
+def _fetch_rows(connection: duckdb.DuckDBPyConnection, sql: str) -> Iterator[tuple[Any, ...]]:
+    result = connection.execute(sql)
+    while batch := result.fetchmany(ROWS_PER_FETCH):
+        yield from batch
+
+
+@contextmanager
+def _exclusive_lock(lock_path: Path, timeout_seconds: float) -> Iterator[None]:
+    # The lock file is never deleted: a publish waiting on the old inode would then lock a file
+    # nobody else can see, and two publishes would run at once.
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout_seconds
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise PublishError(
+                        f"another publish still holds {lock_path} after {timeout_seconds:g} s; "
+                        "try again when it has finished"
+                    ) from None
+                time.sleep(min(LOCK_POLL_SECONDS, remaining))
+        yield
+    finally:
+        # The kernel drops the lock with the descriptor, also when the process dies, so a crashed
+        # publish never leaves the serving area locked.
+        os.close(descriptor)
+
+
+def _fsync_path(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _fsync_tree(root: Path) -> None:
+    # Files before the folders that name them, so after a crash a renamed release is whole.
+    for folder, _, files in os.walk(root, topdown=False):
+        for name in files:
+            _fsync_path(Path(folder) / name)
+        _fsync_path(Path(folder))
+
+
+def _mart_columns(
+    connection: duckdb.DuckDBPyConnection, warehouse: Path
+) -> dict[str, tuple[MartColumn, ...]]:
+    tables = [
+        name
+        for (name,) in connection.execute(
+            "select table_name from duckdb_tables() "
+            "where database_name = ? and schema_name = 'main'",
+            [SOURCE_ALIAS],
+        ).fetchall()
+    ]
+    missing = [mart for mart in REQUIRED_MARTS if mart not in tables]
+    if missing:
+        raise PublishError(
+            f"warehouse {warehouse} has no table {', '.join(missing)}; "
+            "run dbt build and the hypothesis script before publishing"
+        )
+    marts: dict[str, tuple[MartColumn, ...]] = {}
+    for mart in tableau_marts(tables):
+        if not MART_NAME.fullmatch(mart):
+            raise PublishError(f"mart {mart!r} in warehouse {warehouse} is not a usable file name")
+        columns = connection.execute(
+            "select column_name, data_type from duckdb_columns() "
+            "where database_name = ? and schema_name = 'main' and table_name = ? "
+            "order by column_index",
+            [SOURCE_ALIAS, mart],
+        ).fetchall()
+        marts[mart] = tuple(
+            MartColumn(name, data_type, hyper_type(mart, name, data_type))
+            for name, data_type in columns
+        )
+    return marts
+
+
+def _count(connection: duckdb.DuckDBPyConnection, relation: str) -> int:
+    row = connection.execute(f"select count(*) from {relation}").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _copy_marts(warehouse: Path, release_dir: Path) -> list[PublishedMart]:
+    parquet_dir = release_dir / "parquet"
+    parquet_dir.mkdir()
+    published = []
+    try:
+        with duckdb.connect(str(release_dir / SERVING_FILE)) as connection:
+            connection.execute(
+                f"attach {string_literal(str(warehouse))} as {SOURCE_ALIAS} (read_only)"
+            )
+            # One transaction reads every mart from the same snapshot of the warehouse.
+            connection.begin()
+            marts = _mart_columns(connection, warehouse)
+            counts = {}
+            for mart in marts:
+                source = f"{SOURCE_ALIAS}.main.{quote_identifier(mart)}"
+                # Ordering on every column makes the copy's row order a function of its contents
+                # alone, so the same warehouse always publishes the same files.
+                connection.execute(
+                    f"create table main.{quote_identifier(mart)} as "
+                    f"select * from {source} order by all"
+                )
+                counts[mart] = _count(connection, source)
+            connection.commit()
+            # Let go of the warehouse as soon as possible: the next dbt build needs it.
+            connection.execute(f"detach {SOURCE_ALIAS}")
+            for mart, columns in marts.items():
+                table = f"main.{quote_identifier(mart)}"
+                parquet = string_literal(str(parquet_dir / f"{mart}.parquet"))
+                connection.execute(f"copy {table} to {parquet} (format parquet)")
+                copied = checksum(_fetch_rows(connection, f"select * from {table}"))
+                if _count(connection, table) != counts[mart]:
+                    raise PublishError(f"mart {mart}: the copy lost or gained rows")
+                exported = _fetch_rows(connection, f"select * from read_parquet({parquet})")
+                if checksum(exported) != copied:
+                    raise PublishError(f"mart {mart}: the Parquet file differs from the table")
+                published.append(PublishedMart(mart, counts[mart], copied, columns))
+            connection.execute("checkpoint")
+    except duckdb.Error as error:
+        raise PublishError(f"cannot copy the marts of warehouse {warehouse}: {error}") from error
+    return published
+
+
+def _write_extract(endpoint: Any, mart: PublishedMart, parquet: Path, extract: Path) -> None:
+    table = hyper.TableName(HYPER_SCHEMA, mart.name)
+    definition = hyper.TableDefinition(
+        table,
+        [
+            hyper.TableDefinition.Column(column.name, _hyper_sql_type(column.hyper_type))
+            for column in mart.columns
+        ],
+    )
+    with hyper.Connection(
+        endpoint, str(extract), hyper.CreateMode.CREATE_AND_REPLACE
+    ) as connection:
+        connection.catalog.create_schema_if_not_exists(HYPER_SCHEMA)
+        connection.catalog.create_table(definition)
+        inserted = connection.execute_command(
+            f"COPY {table} FROM {hyper.escape_string_literal(str(parquet))} WITH (FORMAT PARQUET)"
+        )
+        if inserted != mart.rows:
+            raise PublishError(
+                f"mart {mart.name}: the Hyper extract got {inserted} rows, the warehouse has "
+                f"{mart.rows}"
+            )
+        with connection.execute_query(f"SELECT * FROM {table}") as result:
+            loaded = checksum(_from_hyper(row) for row in result)
+        if loaded != mart.checksum:
+            raise PublishError(f"mart {mart.name}: the Hyper extract differs from the table")
+
+
+def _write_extracts(marts: Sequence[PublishedMart], release_dir: Path) -> None:
+    hyper_dir = release_dir / "hyper"
+    hyper_dir.mkdir()
+    # hyperd writes its logs to its working folder unless told otherwise; this keeps them out of
+    # the repository and is deleted before the release is sealed.
+    log_dir = release_dir / ".hyper-logs"
+    log_dir.mkdir()
+    parameters = {"log_config": "", "log_dir": str(log_dir)}
+    try:
+        with hyper.HyperProcess(
+            telemetry=hyper.Telemetry.DO_NOT_SEND_USAGE_DATA_TO_TABLEAU, parameters=parameters
+        ) as process:
+            for mart in marts:
+                extract = hyper_dir / f"{mart.name}.hyper"
+                _write_extract(
+                    process.endpoint,
+                    mart,
+                    release_dir / "parquet" / f"{mart.name}.parquet",
+                    extract,
+                )
+                # hyperd creates extracts readable by owner and group only; Tableau may run as
+                # another user, so they get the permissions the umask gave the serving file.
+                extract.chmod(stat.S_IMODE((release_dir / SERVING_FILE).stat().st_mode))
+    except hyper.HyperException as error:
+        raise PublishError(f"cannot write the Hyper extracts: {error}") from error
+    finally:
+        shutil.rmtree(log_dir, ignore_errors=True)
+
+
+def _manifest(
+    release_id: str, published_at: datetime, warehouse: Path, marts: Sequence[PublishedMart]
+) -> dict[str, Any]:
+    return {
+        "release_id": release_id,
+        "published_at_utc": published_at.astimezone(UTC).isoformat(),
+        "source_warehouse": str(warehouse),
+        "serving_file": SERVING_FILE,
+        "hyper_schema": HYPER_SCHEMA,
+        "checksum": "sha256 over sorted canonical rows (scripts.publish.checksum); "
+        "equal for the DuckDB table, the Parquet file and the Hyper extract",
+        "marts": [
+            {
+                "name": mart.name,
+                "rows": mart.rows,
+                "checksum": mart.checksum,
+                "parquet": f"parquet/{mart.name}.parquet",
+                "hyper": f"hyper/{mart.name}.hyper",
+                "columns": [
+                    {
+                        "name": column.name,
+                        "duckdb_type": column.duckdb_type,
+                        "hyper_type": column.hyper_type,
+                    }
+                    for column in mart.columns
+                ],
+            }
+            for mart in marts
+        ],
+    }
+
+
+def _build_release(
+    warehouse: Path, releases_dir: Path, release_id: str, published_at: datetime
+) -> tuple[PublishedMart, ...]:
+    partial = releases_dir / f".{release_id}.partial"
+    final = releases_dir / release_id
+    if os.path.lexists(partial) or os.path.lexists(final):
+        raise PublishError(f"release {release_id} already exists in {releases_dir}")
+    partial.mkdir(parents=True)
+    try:
+        marts = _copy_marts(warehouse, partial)
+        _write_extracts(marts, partial)
+        manifest = _manifest(release_id, published_at, warehouse, marts)
+        (partial / MANIFEST).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        _fsync_tree(partial)
+        os.rename(partial, final)
+        _fsync_path(releases_dir)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return tuple(marts)
+
+
+def _switch_current(serving_dir: Path, release_id: str) -> str | None:
+    """Point `current` at the release and return the name of the one it pointed at before."""
+    current = serving_dir / CURRENT
+    previous = None
+    if current.is_symlink():
+        previous = Path(os.readlink(current)).name
+    elif os.path.lexists(current):
+        raise PublishError(f"{current} exists and is not a symlink; move it away and publish again")
+    temporary = serving_dir / f".{CURRENT}.{release_id}.tmp"
+    temporary.unlink(missing_ok=True)
+    # Relative, so the serving folder still works when moved or mounted elsewhere.
+    os.symlink(Path(RELEASES) / release_id, temporary)
+    # rename(2) replaces the name in one step: a reader resolving `current` finds the old target
+    # or the new one, never nothing.
+    os.replace(temporary, current)
+    _fsync_path(serving_dir)
+    return previous
+
+
+def _prune(serving_dir: Path, keep: set[str]) -> None:
+    # We hold the lock, so every .partial folder and temporary link is left over from a publish
+    # that died. Deleting a release a reader still has open is harmless on Linux: unlinking removes
+    # only the name, and the file's data lives on until the reader closes its last descriptor, so
+    # the reader keeps its consistent old release while new readers follow `current`.
+    for entry in (serving_dir / RELEASES).iterdir():
+        if entry.name not in keep:
+            # A release that cannot be deleted now is retried by the next publish; this one has
+            # already been switched in and must not be reported as failed.
+            shutil.rmtree(entry, ignore_errors=True)
+    for entry in serving_dir.glob(f".{CURRENT}.*.tmp"):
+        entry.unlink(missing_ok=True)
+
+
+def publish(
+    warehouse_path: Path,
+    serving_dir: Path,
+    *,
+    lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS,
+) -> Release:
+    """Copy the Tableau-facing marts of the warehouse into a new release and make it current."""
+    warehouse = warehouse_path.absolute()
+    if not warehouse.is_file():
+        raise PublishError(f"warehouse {warehouse} does not exist; run dbt build")
+    serving = serving_dir.absolute()
+    serving.mkdir(parents=True, exist_ok=True)
+    with _exclusive_lock(serving / LOCK_FILE, lock_timeout_seconds):
+        # Taken under the lock, so release ids sort in the order the releases were published.
+        published_at = datetime.now(UTC)
+        release_id = new_release_id(published_at, os.getpid())
+        marts = _build_release(warehouse, serving / RELEASES, release_id, published_at)
+        previous = _switch_current(serving, release_id)
+        _prune(serving, {release_id} if previous is None else {release_id, previous})
+    return Release(
+        release_id=release_id,
+        directory=serving / RELEASES / release_id,
+        serving_file=serving / CURRENT / SERVING_FILE,
+        parquet_dir=serving / CURRENT / "parquet",
+        hyper_dir=serving / CURRENT / "hyper",
+        marts=marts,
+    )
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Copy the Tableau-facing marts into the serving area (DuckDB, Parquet, Hyper)."
+    )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=resolve_warehouse(os.environ, Path.cwd()).duckdb_path,
+        help="warehouse file (default: $BANK_DUCKDB_PATH or warehouse/bank.duckdb)",
+    )
+    parser.add_argument(
+        "--serving-dir",
+        type=Path,
+        help="where releases go (default: a serving folder beside the warehouse file)",
+    )
+    parser.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=DEFAULT_LOCK_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help="how long to wait for another publish to finish (default: %(default)g)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    serving_dir = arguments.serving_dir or serving_dir_for(arguments.database)
+    try:
+        release = publish(
+            arguments.database, serving_dir, lock_timeout_seconds=arguments.lock_timeout
+        )
+    except PublishError as error:
+        # The message may quote a multi-line DuckDB or Hyper error; the CLI promises one line.
+        print("error: " + " ".join(str(error).splitlines()), file=sys.stderr)
+        return 2
+    print(f"Published release {release.release_id}: {len(release.marts)} marts")
+    print(f"Serving DuckDB (open read-only): {release.serving_file}")
+    print(f"Hyper extracts: {release.hyper_dir}")
+    print(f"Parquet files: {release.parquet_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,308 @@
+"""The report: self-contained, every section and chart, the warehouse's figures, escaped."""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from scripts import analysis_report
+from scripts.localisation import format_number, format_p_value, format_percent
+from scripts.report.document import TEXT, build_document
+from scripts.report.figures import read_report_figures
+from scripts.report.render import markdown_escape, to_html, to_markdown
+from scripts.tests.dbt_build import query
+from scripts.warehouse import Warehouse
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SECTION_KEYS = (
+    "findings",
+    "quality",
+    "segments",
+    "profiles",
+    "portrait",
+    "intervals",
+    "strategic",
+    "hypotheses",
+    "method",
+)
+
+
+Report = tuple[str, analysis_report.ReportFiles]
+
+
+def write_report(warehouse: Warehouse, reports_dir: Path, language: str) -> Report:
+    code = analysis_report.main(
+        [
+            "--database",
+            str(warehouse.duckdb_path),
+            "--reports-dir",
+            str(reports_dir),
+            "--language",
+            language,
+        ]
+    )
+    assert code == 0
+    return language, analysis_report.report_files(reports_dir, language)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def russian_report(
+    analysed_sample_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory
+) -> Report:
+    return write_report(analysed_sample_warehouse, tmp_path_factory.mktemp("report_ru"), "ru")
+
+
+@pytest.fixture(scope="module")
+def english_report(
+    analysed_sample_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory
+) -> Report:
+    return write_report(analysed_sample_warehouse, tmp_path_factory.mktemp("report_en"), "en")
+
+
+@pytest.fixture(params=["russian", "english"])
+def report(request: pytest.FixtureRequest) -> Report:
+    return request.getfixturevalue(f"{request.param}_report")  # type: ignore[no-any-return]
+
+
+def markdown_tables(markdown: str) -> list[list[list[str]]]:
+    """Every table in the Markdown, as rows of unescaped cells (header row first)."""
+    tables: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    for line in [*markdown.splitlines(), ""]:
+        if line.startswith("|"):
+            if not line.startswith("|---"):
+                cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+                current.append([re.sub(r"\\(.)", r"\1", cell.strip()) for cell in cells])
+        elif current:
+            tables.append(current)
+            current = []
+    return tables
+
+
+def table_with(tables: list[list[list[str]]], header: list[str]) -> list[list[str]]:
+    matches = [table[1:] for table in tables if table[0][: len(header)] == header]
+    assert len(matches) == 1, header
+    return matches[0]
+
+
+def test_html_opens_with_no_network_and_has_every_section_and_chart(
+    report: Report, analysed_sample_warehouse: Warehouse
+) -> None:
+    language, files = report
+    page = files.html.read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|iframe|object|embed)\b", page, re.IGNORECASE)
+    assert not re.search(r"(https?:)?//[\w.-]+\.\w", page.replace("<!DOCTYPE html>", ""))
+    assert "@import" not in page
+    assert "url(" not in page
+    sources = re.findall(r'<img src="([^"]*)"', page)
+    assert all(source.startswith("data:image/png;base64,") for source in sources)
+    images = [base64.b64decode(source.split(",", 1)[1]) for source in sources]
+    assert all(image.startswith(PNG_SIGNATURE) for image in images)
+    features = query(analysed_sample_warehouse, "select distinct feature from rpt_churn_portrait")
+    # segments, one per portrait feature, risk deciles
+    assert len(images) == 1 + len(features) + 1
+    for key in SECTION_KEYS:
+        assert TEXT[key][language] in page, key
+    assert f'lang="{language}"' in page
+
+
+def test_markdown_twin_shows_the_same_charts_as_files(
+    report: Report,
+) -> None:
+    language, files = report
+    markdown = files.markdown.read_text(encoding="utf-8")
+    page = files.html.read_text(encoding="utf-8")
+    linked = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", markdown)
+    embedded = [
+        base64.b64decode(source) for source in re.findall(r"data:image/png;base64,([^\"]+)", page)
+    ]
+    assert linked
+    assert [(files.markdown.parent / link).read_bytes() for link in linked] == embedded
+    for key in SECTION_KEYS:
+        assert markdown_escape(TEXT[key][language]) in markdown, key
+
+
+def test_report_figures_equal_the_warehouse(
+    english_report: Report, analysed_sample_warehouse: Warehouse
+) -> None:
+    # compared in the English report, whose number format is Python's own
+    _, files = english_report
+    markdown = files.markdown.read_text(encoding="utf-8")
+    tables = markdown_tables(markdown)
+
+    rows = query(
+        analysed_sample_warehouse,
+        "select metric_id, row_count from rpt_data_quality where metric_group = 'rows'",
+    ).set_index("metric_id")["row_count"]
+    assert (
+        f"Rows read: {rows['rows_read']:,}. Kept as customers: {rows['rows_kept']:,}. "
+        f"Quarantined: {rows['rows_rejected']:,}" in markdown
+    )
+
+    segments = query(analysed_sample_warehouse, "select * from rpt_product_segments order by 2")
+    reported = table_with(tables, ["Products", "Customers", "Share of customers", "Churn"])
+    assert [row[0] for row in reported] == list(segments["product_segment"])
+    for cells, segment in zip(reported, segments.itertuples(), strict=True):
+        assert cells[1:7] == [
+            f"{segment.customers:,}",
+            f"{segment.share_of_customers:.1%}",
+            f"{segment.churn_rate:.1%}",
+            f"{segment.churn_rate_lower:.1%}–{segment.churn_rate_upper:.1%}",
+            f"{segment.lift:.2f}",
+            f"{segment.share_of_churners:.1%}",
+        ]
+
+    picks = query(
+        analysed_sample_warehouse,
+        "select * from rpt_churn_segments where is_top_pick order by top_pick_number",
+    )
+    reported = table_with(tables, ["#", "Segment", "Customers", "Churn"])
+    assert [(cells[2], cells[3]) for cells in reported] == [
+        (f"{pick.customers:,}", f"{pick.churn_rate:.1%}") for pick in picks.itertuples()
+    ]
+
+    risky = query(analysed_sample_warehouse, "select * from rpt_churn_portrait where is_risk_level")
+    reported = table_with(tables, ["Feature", "Level", "Customers", "Churn"])
+    assert sorted(cells[2] for cells in reported) == sorted(f"{n:,}" for n in risky["customers"])
+
+    intervals = query(analysed_sample_warehouse, "select * from rpt_churn_intervals")
+    reported = table_with(tables, ["Range", "Customers", "Churn"])
+    assert sorted((cells[1], cells[2]) for cells in reported) == sorted(
+        (f"{row.customers:,}", f"{row.churn_rate:.1%}") for row in intervals.itertuples()
+    )
+
+    results = query(
+        analysed_sample_warehouse, "select * from rpt_hypothesis_results order by hypothesis_id"
+    )
+    reported = table_with(tables, ["Id", "Question", "Test", "p (Holm)", "Verdict"])
+    assert [(cells[0], cells[1], cells[4]) for cells in reported] == [
+        (row.hypothesis_id, row.question, row.verdict) for row in results.itertuples()
+    ]
+    for row in results.itertuples():
+        assert f"{row.hypothesis_id}: {markdown_escape(row.conclusion)}" in markdown
+
+
+def test_russian_report_uses_russian_number_formats(
+    russian_report: Report, analysed_sample_warehouse: Warehouse
+) -> None:
+    _, files = russian_report
+    churn = query(
+        analysed_sample_warehouse,
+        "select avg(case when is_churned then 1.0 else 0.0 end) as rate, count(*) as n "
+        "from dim_customers",
+    ).iloc[0]
+    markdown = files.markdown.read_text(encoding="utf-8")
+    rate = f"{churn['rate']:.1%}".replace(".", ",")
+    customers = f"{int(churn['n']):,}".replace(",", "\u202f")
+    assert f"В анализе {customers} клиентов" in markdown
+    assert f"({rate})" in markdown
+
+
+HOSTILE = "<img src=x onerror=alert(1)>|*bold* [link](http://evil.example)"
+
+
+def test_values_from_the_data_never_become_markup(analysed_sample_warehouse: Warehouse) -> None:
+    with duckdb.connect(str(analysed_sample_warehouse.duckdb_path), read_only=True) as connection:
+        figures = read_report_figures(connection)
+    portrait = figures.portrait.copy()
+    city = portrait["feature"] == "city"
+    portrait.loc[city, "level_label"] = HOSTILE
+    portrait.loc[city, "is_risk_level"] = True
+    hypotheses = figures.hypotheses.assign(question_ru=HOSTILE, conclusion_ru=HOSTILE)
+    recommendations = figures.recommendations.assign(levers_ru=HOSTILE)
+    reasons = figures.reasons.assign(reason_code=HOSTILE, description=HOSTILE)
+    hostile = replace(
+        figures,
+        portrait=portrait,
+        hypotheses=hypotheses,
+        recommendations=recommendations,
+        reasons=reasons,
+    )
+    document = build_document(hostile, "ru")
+
+    page = to_html(document)
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "href=" not in page
+
+    markdown = to_markdown(document, "charts")
+    assert "<img" not in markdown
+    assert "&lt;img src=x onerror=alert(1)&gt;\\|\\*bold\\* \\[link\\](http" in markdown
+    assert not re.search(r"(?<!\\)\]\(http", markdown)
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "digits", "expected"),
+    [
+        (1234567.891, "ru", 0, "1\u202f234\u202f568"),
+        (1234567.891, "en", 1, "1,234,567.9"),
+        (0.5, "ru", 2, "0,50"),
+        (float("nan"), "en", 0, "—"),
+        (None, "ru", 0, "—"),
+    ],
+)
+def test_numbers_follow_the_language(
+    value: float | None, language: str, digits: int, expected: str
+) -> None:
+    assert format_number(value, language, digits) == expected  # type: ignore[arg-type]
+
+
+def test_percents_and_p_values_follow_the_language() -> None:
+    assert format_percent(0.18190, "ru") == "18,2%"
+    assert format_percent(0.18190, "en") == "18.2%"
+    assert format_p_value(0.0334, "ru") == "0,033"
+    assert format_p_value(1.53e-44, "en") == "1.5e-44"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1. Data", "1\\. Data"),
+        ("- not a list", "\\- not a list"),
+        ("# not a heading", "\\# not a heading"),
+        ("a|b *c* _d_ `e`", "a\\|b \\*c\\* \\_d\\_ \\`e\\`"),
+        ("<b>&</b>", "&lt;b&gt;&amp;&lt;/b&gt;"),
+        ("two\nlines", "two lines"),
+        ("range 5-10", "range 5-10"),
+    ],
+)
+def test_markdown_escape_keeps_text_plain(text: str, expected: str) -> None:
+    assert markdown_escape(text) == expected
+
+
+def test_cli_refuses_a_warehouse_without_hypothesis_results(
+    sample_warehouse: Warehouse, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = analysis_report.main(
+        ["--database", str(sample_warehouse.duckdb_path), "--reports-dir", str(tmp_path)]
+    )
+    assert code == 2
+    assert "rpt_hypothesis_results" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_refuses_a_missing_warehouse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = analysis_report.main(["--database", str(tmp_path / "none.duckdb")])
+    assert code == 2
+    assert "none.duckdb" in capsys.readouterr().err
+
+
+def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        analysis_report.main(["--help"])
+    assert exit_info.value.code == 0
+    assert "--language" in capsys.readouterr().out
+
+
+def test_charts_are_the_same_bytes_for_the_same_data(analysed_sample_warehouse: Warehouse) -> None:
+    with duckdb.connect(str(analysed_sample_warehouse.duckdb_path), read_only=True) as connection:
+        figures = read_report_figures(connection)
+    first, second = (build_document(figures, "en").charts for _ in range(2))
+    assert [chart.png for chart in first] == [chart.png for chart in second]
