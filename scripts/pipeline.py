@@ -1,25 +1,43 @@
-"""The main job: build the warehouse with dbt, test the hypotheses, say what was built and where.
+"""The main job: build the warehouse, test the hypotheses, write the report, publish for Tableau,
+generate the docs site, and say what was built and where.
 
-Usage: python -m scripts.pipeline [--customers-csv PATH] [--duckdb-path PATH]
+Usage: python -m scripts.pipeline [--customers-csv PATH] [--duckdb-path PATH] [--serving-dir DIR]
+                                  [--reports-dir DIR] [--language ru|en] [--dbt-artifacts-dir DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import replace
+import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
 
-from scripts import hypotheses
+from scripts import analysis_report, hypotheses
 from scripts.build_summary import format_summary, read_build_summary
-from scripts.warehouse import Warehouse, resolve_warehouse, run_dbt
+from scripts.localisation import LANGUAGES, Language
+from scripts.publish import PublishError, Release, publish, serving_dir_for
+from scripts.report.figures import ReportDataError
+from scripts.warehouse import PROJECT_DIR, Warehouse, resolve_warehouse, run_dbt
 
 
-def parse_arguments(argv: list[str] | None, defaults: Warehouse) -> Warehouse:
+@dataclass(frozen=True)
+class Options:
+    warehouse: Warehouse
+    serving_dir: Path
+    reports_dir: Path
+    language: Language
+    dbt_artifacts_dir: Path | None
+
+
+def parse_arguments(argv: list[str] | None, defaults: Warehouse) -> Options:
     parser = argparse.ArgumentParser(
-        description="Build the bank churn warehouse (dbt build) and print a summary."
+        description=(
+            "Build the bank churn warehouse (dbt build), test the hypotheses, write the report, "
+            "publish the marts for Tableau and generate the docs site."
+        )
     )
     parser.add_argument(
         "--customers-csv",
@@ -33,27 +51,89 @@ def parse_arguments(argv: list[str] | None, defaults: Warehouse) -> Warehouse:
         default=defaults.duckdb_path,
         help="warehouse file to write (default: $BANK_DUCKDB_PATH or warehouse/bank.duckdb)",
     )
+    parser.add_argument(
+        "--serving-dir",
+        type=Path,
+        help="where Tableau's copies go (default: a serving folder beside the warehouse)",
+    )
+    parser.add_argument(
+        "--reports-dir", type=Path, default=PROJECT_DIR / "reports", help="where reports go"
+    )
+    parser.add_argument(
+        "--language", choices=LANGUAGES, default="ru", help="language of the report (default ru)"
+    )
+    parser.add_argument(
+        "--dbt-artifacts-dir",
+        type=Path,
+        help="where dbt writes target/ and logs/ (default: the project's own)",
+    )
     arguments = parser.parse_args(argv)
-    return replace(
+    warehouse = replace(
         defaults,
         customers_csv=arguments.customers_csv.resolve(),
         duckdb_path=arguments.duckdb_path.resolve(),
     )
+    return Options(
+        warehouse=warehouse,
+        serving_dir=(arguments.serving_dir or serving_dir_for(warehouse.duckdb_path)).resolve(),
+        reports_dir=arguments.reports_dir.resolve(),
+        language=arguments.language,
+        dbt_artifacts_dir=arguments.dbt_artifacts_dir,
+    )
+
+
+def format_deliverables(
+    options: Options, report: analysis_report.ReportFiles, release: Release, docs_site: Path
+) -> str:
+    """Where each thing the run built lies, for the terminal."""
+    return "\n".join(
+        [
+            "Built:",
+            f"  warehouse (dbt):        {options.warehouse.duckdb_path}",
+            f"  hypothesis results:     rpt_hypothesis_results; "
+            f"{options.reports_dir / 'hypotheses.md'}",
+            f"  report:                 {report.html}",
+            f"  report (Markdown):      {report.markdown}",
+            f"  serving file (Tableau): {release.serving_file}  (release {release.release_id})",
+            f"  Hyper extracts:         {release.hyper_dir}",
+            f"  Parquet files:          {release.parquet_dir}",
+            f"  docs site:              {docs_site}",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    warehouse = parse_arguments(argv, resolve_warehouse(os.environ, Path.cwd()))
-    build = run_dbt(["build"], warehouse)
+    options = parse_arguments(argv, resolve_warehouse(os.environ, Path.cwd()))
+    warehouse = options.warehouse
+    build = run_dbt(["build"], warehouse, artifacts_dir=options.dbt_artifacts_dir)
     if build.returncode != 0:
         print(f"dbt build failed (exit {build.returncode}); see the messages above.")
         return build.returncode
-    tested = hypotheses.main(["--database", str(warehouse.duckdb_path)])
+    tested = hypotheses.main(
+        ["--database", str(warehouse.duckdb_path), "--reports-dir", str(options.reports_dir)]
+    )
     if tested != 0:
         return tested
+    try:
+        report = analysis_report.generate_report(
+            warehouse.duckdb_path, options.reports_dir, options.language
+        )
+        release = publish(warehouse.duckdb_path, options.serving_dir)
+    except (ReportDataError, PublishError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    docs = run_dbt(
+        ["docs", "generate", "--static"], warehouse, artifacts_dir=options.dbt_artifacts_dir
+    )
+    if docs.returncode != 0:
+        print(f"dbt docs generate failed (exit {docs.returncode}); see the messages above.")
+        return docs.returncode
+    target = (options.dbt_artifacts_dir or PROJECT_DIR) / "target"
     with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
         summary = read_build_summary(connection)
     print()
     print(format_summary(summary, warehouse))
+    print(format_deliverables(options, report, release, target / "static_index.html"))
     return 0
 
 

@@ -75,6 +75,8 @@ def run_dbt(
 ) -> subprocess.CompletedProcess[str]:
     """Run dbt against the warehouse; the caller decides what a non-zero exit means."""
     warehouse.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    # what this process printed so far must reach a piped log before dbt's own lines
+    sys.stdout.flush()
     return subprocess.run(
         dbt_command(arguments, artifacts_dir),
         cwd=PROJECT_DIR,
