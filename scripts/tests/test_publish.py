@@ -224,6 +224,9 @@ def test_checksum_ignores_row_order_and_how_a_reader_spells_values() -> None:
     assert checksum([(True,)]) != checksum([(1,)])
     assert checksum([(date(2024, 1, 2),)]) != checksum([("2024-01-02",)])
     assert checksum([(1, 2)]) != checksum([(1,), (2,)])
+    # a multiset: a repeated row counts twice
+    assert checksum([(1,), (1,)]) != checksum([(1,)])
+    assert checksum([(1,), (1,), (2,)]) != checksum([(1,), (2,), (2,)])
     assert checksum([(1.00000000000001,)]) == checksum([(1.0,)])
     assert checksum([(1.001,)]) != checksum([(1.0,)])
     with pytest.raises(TypeError, match="bytes"):
