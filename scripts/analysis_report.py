@@ -9,7 +9,6 @@ churn_report_<language>.md and the Markdown's charts in churn_report_<language>_
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from scripts.localisation import LANGUAGES, Language
 from scripts.report.document import Document, build_document
 from scripts.report.figures import ReportDataError, read_report_figures
 from scripts.report.render import to_html, to_markdown
-from scripts.warehouse import PROJECT_DIR, resolve_warehouse
+from scripts.warehouse import PROJECT_DIR, add_database_argument
 
 
 @dataclass(frozen=True)
@@ -64,12 +63,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Write the analysis report (HTML and Markdown) from the warehouse."
     )
-    parser.add_argument(
-        "--database",
-        type=Path,
-        default=resolve_warehouse(os.environ, Path.cwd()).duckdb_path,
-        help="warehouse file (default: $BANK_DUCKDB_PATH or warehouse/bank.duckdb)",
-    )
+    add_database_argument(parser)
     parser.add_argument(
         "--reports-dir", type=Path, default=PROJECT_DIR / "reports", help="where reports go"
     )

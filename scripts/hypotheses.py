@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
-import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -39,7 +38,7 @@ from scripts.localisation import (
     format_percent,
     translate,
 )
-from scripts.warehouse import PROJECT_DIR, resolve_warehouse
+from scripts.warehouse import PROJECT_DIR, add_database_argument
 
 MIN_GROUP_FOR_T = 30
 # distinct values one rank-sum query sorts at most (roughly): keeps DuckDB's memory flat
@@ -394,12 +393,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Test the registered hypotheses on the warehouse and write the results."
     )
-    parser.add_argument(
-        "--database",
-        type=Path,
-        default=resolve_warehouse(os.environ, Path.cwd()).duckdb_path,
-        help="warehouse file (default: $BANK_DUCKDB_PATH or warehouse/bank.duckdb)",
-    )
+    add_database_argument(parser)
     parser.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY, help="hypotheses YAML")
     parser.add_argument("--alpha", type=float, help="significance level for every hypothesis")
     parser.add_argument("--only", nargs="+", metavar="ID", help="run only these hypothesis ids")

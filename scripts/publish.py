@@ -44,7 +44,7 @@ from typing import Any
 import duckdb
 import tableauhyperapi as hyper
 
-from scripts.warehouse import resolve_warehouse
+from scripts.warehouse import add_database_argument
 
 SERVING_FILE = "bank_serving.duckdb"
 CURRENT = "current"
@@ -532,12 +532,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Copy the Tableau-facing marts into the serving area (DuckDB, Parquet, Hyper)."
     )
-    parser.add_argument(
-        "--database",
-        type=Path,
-        default=resolve_warehouse(os.environ, Path.cwd()).duckdb_path,
-        help="warehouse file (default: $BANK_DUCKDB_PATH or warehouse/bank.duckdb)",
-    )
+    add_database_argument(parser)
     parser.add_argument(
         "--serving-dir",
         type=Path,

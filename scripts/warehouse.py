@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -33,6 +34,16 @@ def resolve_warehouse(environ: Mapping[str, str], cwd: Path) -> Warehouse:
     return Warehouse(
         customers_csv=customers_csv if customers_csv.is_absolute() else cwd / customers_csv,
         duckdb_path=duckdb_path if duckdb_path.is_absolute() else cwd / duckdb_path,
+    )
+
+
+def add_database_argument(parser: argparse.ArgumentParser) -> None:
+    """The `--database` option every script that reads the warehouse takes, with one default."""
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=resolve_warehouse(os.environ, Path.cwd()).duckdb_path,
+        help="warehouse file (default: $BANK_DUCKDB_PATH or warehouse/bank.duckdb)",
     )
 
 

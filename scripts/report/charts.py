@@ -22,6 +22,7 @@ BASE_COLOUR = "#4c72b0"
 RISK_COLOUR = "#c44e52"
 BANK_LINE_COLOUR = "#333333"
 DPI = 110
+RATE_COLUMNS = ("churn_rate", "churn_rate_lower", "churn_rate_upper")
 
 CHART_TEXT: dict[str, dict[Language, str]] = {
     "churn_rate": {"ru": "Отток, %", "en": "Churn rate, %"},
@@ -61,18 +62,15 @@ def _percent_axis(axes: Axes, language: Language) -> None:
 
 
 def _rates_with_intervals(
-    axes: Axes,
-    labels: Sequence[str],
-    rates: pd.Series,
-    lower: pd.Series,
-    upper: pd.Series,
-    colours: Sequence[str],
-    bank_rate: float,
-    language: Language,
+    axes: Axes, labels: Sequence[str], rates: pd.DataFrame, bank_rate: float, language: Language
 ) -> None:
+    """Churn rate bars with their intervals and the bank's rate as a dashed line. Red where even
+    the low end of the interval is above the bank's rate: the marts' rule for a risk level."""
     positions = np.arange(len(labels))
-    errors = np.vstack([rates - lower, upper - rates])
-    axes.bar(positions, rates, color=colours, yerr=errors, capsize=4, ecolor="#555555")
+    churn, lower, upper = (rates[column] for column in RATE_COLUMNS)
+    colours = [RISK_COLOUR if low > bank_rate else BASE_COLOUR for low in lower]
+    errors = np.vstack([churn - lower, upper - churn])
+    axes.bar(positions, churn, color=colours, yerr=errors, capsize=4, ecolor="#555555")
     axes.axhline(
         bank_rate,
         color=BANK_LINE_COLOUR,
@@ -83,11 +81,6 @@ def _rates_with_intervals(
     axes.set_xticks(positions, labels)
     _percent_axis(axes, language)
     axes.legend(loc="upper left", frameon=False, fontsize=8)
-
-
-def _risk_colours(lower_bounds: pd.Series, bank_rate: float) -> list[str]:
-    """Red where even the low end of the interval is above the bank's rate, as in the marts."""
-    return [RISK_COLOUR if lower > bank_rate else BASE_COLOUR for lower in lower_bounds]
 
 
 def segment_chart(segments: pd.DataFrame, bank_rate: float, language: Language) -> bytes:
@@ -102,17 +95,7 @@ def segment_chart(segments: pd.DataFrame, bank_rate: float, language: Language) 
     sizes.set_ylabel(_text("customers", language))
     sizes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value, language)))
     sizes.grid(axis="y", alpha=0.3)
-    colours = _risk_colours(segments["churn_rate_lower"], bank_rate)
-    _rates_with_intervals(
-        churn,
-        labels,
-        segments["churn_rate"],
-        segments["churn_rate_lower"],
-        segments["churn_rate_upper"],
-        colours,
-        bank_rate,
-        language,
-    )
+    _rates_with_intervals(churn, labels, segments, bank_rate, language)
     churn.set_title(_text("segment_churn", language))
     churn.set_xlabel(_text("products", language))
     return _png(figure)
@@ -126,20 +109,10 @@ def portrait_chart(
     bank_rate: float,
     language: Language,
 ) -> bytes:
-    """Churn rate by level of one feature; the levels flagged as risk levels in red."""
+    """Churn rate by level of one feature."""
     width = max(5.0, 1.0 + 0.75 * len(level_labels))
     figure, axes = plt.subplots(figsize=(min(width, 9.0), 3.4), layout="constrained")
-    colours = [RISK_COLOUR if flag else BASE_COLOUR for flag in levels["is_risk_level"]]
-    _rates_with_intervals(
-        axes,
-        level_labels,
-        levels["churn_rate"],
-        levels["churn_rate_lower"],
-        levels["churn_rate_upper"],
-        colours,
-        bank_rate,
-        language,
-    )
+    _rates_with_intervals(axes, level_labels, levels, bank_rate, language)
     axes.set_title(_text("portrait_title", language).format(feature=feature_title))
     axes.set_xlabel(axis_label)
     return _png(figure)
@@ -148,17 +121,7 @@ def portrait_chart(
 def risk_lift_chart(deciles: pd.DataFrame, bank_rate: float, language: Language) -> bytes:
     figure, axes = plt.subplots(figsize=(8, 3.4), layout="constrained")
     labels = [str(decile) for decile in deciles["risk_decile"]]
-    colours = _risk_colours(deciles["churn_rate_lower"], bank_rate)
-    _rates_with_intervals(
-        axes,
-        labels,
-        deciles["churn_rate"],
-        deciles["churn_rate_lower"],
-        deciles["churn_rate_upper"],
-        colours,
-        bank_rate,
-        language,
-    )
+    _rates_with_intervals(axes, labels, deciles, bank_rate, language)
     axes.set_title(_text("risk_title", language))
     axes.set_xlabel(_text("risk_decile", language))
     return _png(figure)

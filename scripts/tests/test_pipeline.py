@@ -4,8 +4,6 @@ the serving file open the whole time."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -14,19 +12,8 @@ import pytest
 from scripts import pipeline
 from scripts.hypothesis_registry import DEFAULT_REGISTRY, load_registry
 from scripts.publish import publish
+from scripts.tests.held_reader import held_reader, table_checksum
 from scripts.warehouse import DEFAULT_CUSTOMERS_CSV, Warehouse
-
-# A reader like Tableau's live connection: opens the serving file read-only once and keeps it,
-# answering a count each time it is poked.
-READER = """
-import sys, duckdb
-connection = duckdb.connect(sys.argv[1], read_only=True)
-def customers():
-    return connection.execute("select count(*) from dim_customers").fetchone()[0]
-print(customers(), flush=True)
-for _ in sys.stdin:
-    print(customers(), flush=True)
-"""
 
 SAMPLE_ROWS = 3000
 
@@ -57,7 +44,6 @@ def test_main_command_runs_twice_while_a_reader_holds_the_serving_file(
 ) -> None:
     serving = tmp_path / "serving"
     first = publish(analysed_sample_warehouse.duckdb_path, serving)
-    published_before = customers_in(analysed_sample_warehouse.duckdb_path)
     smaller = tmp_path / "customers.csv"
     lines = DEFAULT_CUSTOMERS_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
     smaller.write_text("".join(lines[: SAMPLE_ROWS + 1]), encoding="utf-8")
@@ -74,28 +60,16 @@ def test_main_command_runs_twice_while_a_reader_holds_the_serving_file(
         "--dbt-artifacts-dir",
         str(tmp_path / "dbt"),
     ]
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(first.serving_file)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert reader.stdin is not None
-    assert reader.stdout is not None
-    try:
-        assert int(reader.stdout.readline()) == published_before
+    published = table_checksum(first.serving_file, "dim_customers")
+    output = ""
+    with held_reader(first.serving_file) as read:
+        assert read("dim_customers") == published
         for _ in range(2):
             capsys.readouterr()
             assert pipeline.main(arguments) == 0
             output = capsys.readouterr().out
-            reader.stdin.write("again\n")
-            reader.stdin.flush()
             # the reader keeps the release it opened: consistent, never half-written
-            assert int(reader.stdout.readline()) == published_before
-    finally:
-        reader.stdin.close()
-        reader.wait(timeout=60)
-    assert reader.returncode == 0
+            assert read("dim_customers") == published
 
     paths = printed_paths(output)
     assert set(paths) == {
@@ -114,7 +88,7 @@ def test_main_command_runs_twice_while_a_reader_holds_the_serving_file(
     )
     # a new connection sees the new build, hypothesis results included
     kept = customers_in(warehouse)
-    assert kept < published_before
+    assert kept < customers_in(analysed_sample_warehouse.duckdb_path)
     assert customers_in(paths["serving file (Tableau)"]) == kept
     with duckdb.connect(str(paths["serving file (Tableau)"]), read_only=True) as connection:
         tested = connection.execute("select count(*) from rpt_hypothesis_results").fetchone()

@@ -40,6 +40,7 @@ from scripts.publish import (
     serving_dir_for,
     tableau_marts,
 )
+from scripts.tests.held_reader import held_reader, table_checksum
 from scripts.warehouse import PROJECT_DIR, Warehouse
 
 SYNTHETIC_MARTS = ["dim_customers", "fct_customer_churn_risk", "rpt_hypothesis_results", "rpt_x"]
@@ -373,48 +374,21 @@ def test_current_switches_and_only_current_and_previous_are_kept(
     assert duckdb_contents(third.serving_file, "rpt_x")[0] == 4
 
 
-READER = """
-import sys
-import duckdb
-from scripts.publish import checksum
-
-connection = duckdb.connect(sys.argv[1], read_only=True)
-print(checksum(connection.execute("select * from dim_customers").fetchall()), flush=True)
-sys.stdin.readline()
-# A table not read before, so its pages come from the file, not from DuckDB's cache.
-print(checksum(connection.execute("select * from rpt_x").fetchall()), flush=True)
-"""
-
-
 def test_open_reader_blocks_no_publish_and_keeps_its_release(
     warehouse: Path, tmp_path: Path
 ) -> None:
     serving = tmp_path / "serving"
     first = publish(warehouse, serving)
-    old_rpt_x = duckdb_contents(warehouse, "rpt_x")[1]
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(first.serving_file)],
-        cwd=PROJECT_DIR,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert reader.stdin is not None
-    assert reader.stdout is not None
-    try:
-        assert reader.stdout.readline().strip() == duckdb_contents(warehouse, "dim_customers")[1]
+    old_rpt_x = table_checksum(warehouse, "rpt_x")
+    with held_reader(first.serving_file) as read:
+        assert read("dim_customers") == table_checksum(warehouse, "dim_customers")
         make_warehouse(warehouse, version=2)
         second = publish(warehouse, serving)
         third = publish(warehouse, serving)
         # The reader's release is gone from the folder, yet the reader still has it.
         assert first.release_id not in release_names(serving)
-        assert reader.poll() is None
-        reader.stdin.write("\n")
-        reader.stdin.flush()
-        assert reader.stdout.readline().strip() == old_rpt_x
-    finally:
-        reader.stdin.close()
-        assert reader.wait() == 0
+        # a table not read before, so its pages come from the file, not from DuckDB's cache
+        assert read("rpt_x") == old_rpt_x
     assert second.release_id < third.release_id
     assert duckdb_contents(serving / "current" / "bank_serving.duckdb", "rpt_x") == (
         duckdb_contents(warehouse, "rpt_x")
