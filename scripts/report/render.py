@@ -31,7 +31,7 @@ figure { margin: 1em 0; } figcaption { color: #555; font-size: 0.9em; }
 img { max-width: 100%; height: auto; }
 """
 
-NUMERIC_CELL = re.compile(r"^[-+−]?[\d\s\u202f.,%–—eE+-]+$")
+NUMERIC_CELL = re.compile(r"^[<]?[-+−]?[\d\s\u202f.,%–—eE+-]+$")
 
 
 def _escape(text: str) -> str:
