@@ -9,8 +9,8 @@ export DBT_PROFILES_DIR := $(CURDIR)
 
 .PHONY: run test install lint docs benchmark sample lock clean
 
-## run: create the venv, install the pinned packages, build the warehouse, test the hypotheses
-## and print a summary
+## run: create the venv, install the pinned packages, build the warehouse, test the hypotheses,
+## write the report, publish the marts for Tableau, generate the docs site and print where each is
 run: install
 	$(BIN)/python -m scripts.pipeline
 
@@ -51,4 +51,4 @@ sample: install
 	$(BIN)/python -m scripts.generate_customers --output data/sample/bank_customers_sample.csv
 
 clean:
-	rm -rf target logs warehouse/*.duckdb
+	rm -rf target logs reports warehouse/*.duckdb warehouse/serving

@@ -21,7 +21,13 @@ import duckdb
 import pandas as pd
 
 from scripts import hypothesis_stats as tests
-from scripts.hypothesis_registry import DEFAULT_REGISTRY, Hypothesis, RegistryError, load_registry
+from scripts.hypothesis_registry import (
+    DEFAULT_REGISTRY,
+    Group,
+    Hypothesis,
+    RegistryError,
+    load_registry,
+)
 from scripts.hypothesis_reports import RESULTS_TABLE, results_frame, write_reports, write_results
 from scripts.hypothesis_sql import (
     chunk_edges_sql,
@@ -32,10 +38,13 @@ from scripts.hypothesis_sql import (
     rank_sums_sql,
 )
 from scripts.localisation import (
+    FEATURE_NAMES,
     TEST_NAMES,
+    Language,
     format_number,
-    format_p_value,
     format_percent,
+    metric_unit,
+    p_phrase,
     translate,
 )
 from scripts.warehouse import PROJECT_DIR, add_database_argument
@@ -261,14 +270,10 @@ def evaluate_levels(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesi
         "p_value_opposite": chi_square.p_value,
         "observed_sign": 0.0,
         "cramers_v": tests.cramers_v(table),
-        "level_rates": ", ".join(
-            f"{level} {k / n:.1%}"
+        "level_shares": [
+            (str(level), k / n)
             for level, n, k in zip(levels["level"], levels["n"], levels["successes"], strict=True)
-        ),
-        "level_rates_ru": ", ".join(
-            f"{level} {format_percent(k / n, 'ru')}"
-            for level, n, k in zip(levels["level"], levels["n"], levels["successes"], strict=True)
-        ),
+        ],
     }
 
 
@@ -279,72 +284,68 @@ EVALUATORS = {
 }
 
 
-def conclude(hypothesis: Hypothesis, result: Result) -> str:
-    """One plain sentence: what the data show, in which direction, and what that means."""
-    verdict_text = {
-        "supported": "The data support the hypothesis.",
-        "contradicted": (
-            "The data contradict the hypothesis: the difference runs the other way "
-            f"(one-sided p = {result['p_value_opposite']:.2g} in that direction)."
-        ),
-        "not supported": "The data do not show the expected difference.",
-        "difference found": "The difference is statistically significant.",
-        "no difference found": "No statistically significant difference.",
-    }[result["verdict"]]
-    p_text = f"{result['primary_test']} p = {result['p_value_holm']:.2g} (Holm-adjusted)"
-    if hypothesis.kind == "rates_across_levels":
-        levels = f"{hypothesis.metric} by {hypothesis.by}: {result['level_rates']}"
-        return f"{levels}; {p_text}. {verdict_text}"
-    first, second = (group.label for group in hypothesis.groups)
-    direction = "higher" if result["observed_sign"] > 0 else "lower"
-    if hypothesis.kind == "compare_rates":
-        figures = f"{result['rate_1']:.1%} against {result['rate_2']:.1%}"
-        comparison = f"{first}: {hypothesis.metric} {direction} ({figures} for {second})"
-        return f"{comparison}; {p_text}. {verdict_text}"
-    figures = (
-        f"median {result['median_1']:,.0f} against {result['median_2']:,.0f}, "
-        f"mean {result['mean_1']:,.0f} against {result['mean_2']:,.0f}"
-    )
-    return (
-        f"{first} have a {direction} {hypothesis.metric} than {second} ({figures}); "
-        f"{p_text}. {verdict_text}"
-    )
+VERDICT_SENTENCES: dict[str, dict[Language, str]] = {
+    "supported": {
+        "ru": "Данные подтверждают гипотезу.",
+        "en": "The data support the hypothesis.",
+    },
+    "contradicted": {
+        "ru": "Данные противоречат гипотезе: различие направлено в обратную сторону "
+        "(односторонний {p}).",
+        "en": "The data contradict the hypothesis: the difference runs the other way "
+        "(one-sided {p} in that direction).",
+    },
+    "not supported": {
+        "ru": "Ожидаемого различия в данных нет.",
+        "en": "The data do not show the expected difference.",
+    },
+    "difference found": {
+        "ru": "Различие статистически значимо.",
+        "en": "The difference is statistically significant.",
+    },
+    "no difference found": {
+        "ru": "Статистически значимое различие не выявлено.",
+        "en": "No statistically significant difference.",
+    },
+}
+CONCLUSION_WORDS: dict[str, dict[Language, str]] = {
+    "median": {"ru": "медиана", "en": "median"},
+    "mean": {"ru": "среднее", "en": "mean"},
+    "holm": {"ru": "с поправкой Холма", "en": "Holm-adjusted"},
+}
 
 
-def conclude_ru(hypothesis: Hypothesis, result: Result) -> str:
-    """The same conclusion in Russian, for the bank's report."""
-    verdict_text = {
-        "supported": "Данные подтверждают гипотезу.",
-        "contradicted": (
-            "Данные противоречат гипотезе: различие направлено в обратную сторону "
-            f"(односторонний p = {format_p_value(result['p_value_opposite'], 'ru')})."
-        ),
-        "not supported": "Ожидаемого различия в данных нет.",
-        "difference found": "Различие статистически значимо.",
-        "no difference found": "Статистически значимого различия нет.",
-    }[result["verdict"]]
-    test = translate(TEST_NAMES, result["primary_test"], "ru")
-    p_text = f"{test}: p = {format_p_value(result['p_value_holm'], 'ru')} (поправка Холма)"
+def group_label(group: Group, language: Language) -> str:
+    return (group.label_ru or group.label) if language == "ru" else group.label
+
+
+def conclude(hypothesis: Hypothesis, result: Result, language: Language) -> str:
+    """One plain sentence: the figures of each group, the test, and what the data say."""
+    words = {key: value[language] for key, value in CONCLUSION_WORDS.items()}
+    verdict_text = VERDICT_SENTENCES[result["verdict"]][language].format(
+        p=p_phrase(result["p_value_opposite"], language)
+    )
+    test = translate(TEST_NAMES, result["primary_test"], language)
+    p_text = f"{test}: {p_phrase(result['p_value_holm'], language)} ({words['holm']})"
     if hypothesis.kind == "rates_across_levels":
-        return f"Доля по группам: {result['level_rates_ru']}; {p_text}. {verdict_text}"
-    labels = (group.label_ru or group.label for group in hypothesis.groups)
-    if hypothesis.kind == "compare_rates":
-        figures = (f"{format_percent(result[f'rate_{number}'], 'ru')}" for number in (1, 2))
-    else:
-        figures = (
-            f"медиана {format_number(result[f'median_{number}'], 'ru')}, "
-            f"среднее {format_number(result[f'mean_{number}'], 'ru')}"
-            for number in (1, 2)
+        shares = ", ".join(
+            f"{level} {format_percent(share, language)}" for level, share in result["level_shares"]
         )
-    groups = "; ".join(f"{label}: {text}" for label, text in zip(labels, figures, strict=True))
-    return f"{groups}; {p_text}. {verdict_text}"
-
-
-def _label_ru(hypothesis: Hypothesis, position: int) -> str | None:
-    if not hypothesis.groups:
-        return None
-    group = hypothesis.groups[position]
-    return group.label_ru or group.label
+        by = translate(FEATURE_NAMES, hypothesis.by or "", language)
+        return f"{by}: {shares}; {p_text}. {verdict_text}"
+    unit = metric_unit(hypothesis.metric, language)
+    suffix = f" {unit}" if unit else ""
+    figures = []
+    for number, group in enumerate(hypothesis.groups, start=1):
+        if hypothesis.kind == "compare_rates":
+            text = format_percent(result[f"rate_{number}"], language)
+        else:
+            text = (
+                f"{words['median']} {format_number(result[f'median_{number}'], language)}{suffix}, "
+                f"{words['mean']} {format_number(result[f'mean_{number}'], language)}{suffix}"
+            )
+        figures.append(f"{group_label(group, language)}: {text}")
+    return f"{'; '.join(figures)}; {p_text}. {verdict_text}"
 
 
 def run_hypotheses(
@@ -376,14 +377,22 @@ def run_hypotheses(
                 "population": hypothesis.where or "all rows",
                 "group_1": hypothesis.groups[0].label if hypothesis.groups else None,
                 "group_2": hypothesis.groups[1].label if hypothesis.groups else None,
-                "group_1_ru": _label_ru(hypothesis, 0),
-                "group_2_ru": _label_ru(hypothesis, 1),
+                "group_1_ru": group_label(hypothesis.groups[0], "ru")
+                if hypothesis.groups
+                else None,
+                "group_2_ru": group_label(hypothesis.groups[1], "ru")
+                if hypothesis.groups
+                else None,
                 "by_column": hypothesis.by,
                 "alternative": hypothesis.alternative,
                 "alpha": hypothesis.alpha,
                 **result,
-                "conclusion": conclude(hypothesis, result),
-                "conclusion_ru": conclude_ru(hypothesis, result),
+                "level_rates": ", ".join(
+                    f"{level} {share:.1%}" for level, share in result.get("level_shares", [])
+                )
+                or None,
+                "conclusion": conclude(hypothesis, result, "en"),
+                "conclusion_ru": conclude(hypothesis, result, "ru"),
             }
         )
     return rows

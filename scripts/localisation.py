@@ -7,6 +7,7 @@ project's own vocabulary is: feature names, category levels, test names and verd
 from __future__ import annotations
 
 import math
+import re
 from typing import Literal
 
 Language = Literal["ru", "en"]
@@ -43,6 +44,9 @@ LEVEL_NAMES: dict[str, dict[Language, str]] = {
     "credit card": {"ru": "есть карта", "en": "credit card"},
     "no credit card": {"ru": "нет карты", "en": "no credit card"},
     "missing": {"ru": "не указано", "en": "missing"},
+    # the gender codes the alias seed maps every spelling to
+    "М": {"ru": "мужчины", "en": "men"},
+    "Ж": {"ru": "женщины", "en": "women"},
 }
 
 TEST_NAMES: dict[str, dict[Language, str]] = {
@@ -57,7 +61,7 @@ VERDICTS: dict[str, dict[Language, str]] = {
     "contradicted": {"ru": "опровергается", "en": "contradicted"},
     "not supported": {"ru": "не подтверждается", "en": "not supported"},
     "difference found": {"ru": "различие есть", "en": "difference found"},
-    "no difference found": {"ru": "различия нет", "en": "no difference found"},
+    "no difference found": {"ru": "различие не выявлено", "en": "no difference found"},
 }
 
 
@@ -98,7 +102,7 @@ STATISTIC_NAMES: dict[str, dict[Language, str]] = {
     "mean": {"ru": "среднее", "en": "mean"},
 }
 
-SHARE_NAMES: dict[str, dict[Language, str]] = {
+PROFILE_MEASURE_NAMES: dict[str, dict[Language, str]] = {
     "customers": {"ru": "Клиентов", "en": "Customers"},
     "share_with_balance": {"ru": "Доля с остатком", "en": "Share with a balance"},
     "share_with_credit_card": {"ru": "Доля с кредитной картой", "en": "Share with a credit card"},
@@ -112,6 +116,20 @@ def translate(table: dict[str, dict[Language, str]], key: str, language: Languag
     return table.get(key, {}).get(language, key)
 
 
+# Registry metrics named after dim_customers columns, where the column and the feature differ.
+METRIC_FEATURES = {"est_salary": "salary"}
+
+
+def metric_unit(metric: str, language: Language) -> str | None:
+    """The unit of a dim_customers column (`est_salary` is in roubles), if it has one."""
+    return FEATURE_UNITS.get(METRIC_FEATURES.get(metric, metric), {}).get(language)
+
+
+def level_label(label: str, language: Language) -> str:
+    """A level of a portrait feature: the project's words translated, bands put in words."""
+    return LEVEL_NAMES[label][language] if label in LEVEL_NAMES else band_label(label, language)
+
+
 def feature_axis_label(feature: str, language: Language) -> str:
     """The feature's name with its unit, as on a chart axis: `Остаток, руб.`."""
     name = translate(FEATURE_NAMES, feature, language)
@@ -121,8 +139,8 @@ def feature_axis_label(feature: str, language: Language) -> str:
 
 def measure_name(measure: str, language: Language) -> str:
     """A profile measure in words: `balance_median` reads `Остаток: медиана`."""
-    if measure in SHARE_NAMES:
-        return SHARE_NAMES[measure][language]
+    if measure in PROFILE_MEASURE_NAMES:
+        return PROFILE_MEASURE_NAMES[measure][language]
     feature, _, statistic = measure.rpartition("_")
     if feature and statistic in STATISTIC_NAMES:
         return f"{feature_axis_label(feature, language)}: {STATISTIC_NAMES[statistic][language]}"
@@ -130,13 +148,13 @@ def measure_name(measure: str, language: Language) -> str:
 
 
 def format_number(value: float | None, language: Language, digits: int = 0) -> str:
-    """Grouped thousands and the language's decimal mark: 1 234,5 in Russian, 1,234.5 in English."""
+    """Grouped thousands and the language's marks: 1 234,5 and −5 in Russian, 1,234.5 in English."""
     if value is None or math.isnan(value):
         return MISSING
     text = f"{value:,.{digits}f}"
     if language == "ru":
-        # a narrow no-break space groups thousands in Russian typography
-        text = text.replace(",", "\u202f").replace(".", ",")
+        # a narrow no-break space groups thousands, a comma marks decimals, a minus sign negatives
+        text = text.replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
     return text
 
 
@@ -146,9 +164,40 @@ def format_percent(value: float | None, language: Language, digits: int = 1) -> 
     return f"{format_number(value * 100, language, digits)}%"
 
 
+SMALLEST_P_VALUE_SHOWN = 0.001
+
+
 def format_p_value(value: float | None, language: Language) -> str:
-    """Two significant digits, in scientific notation below 0.001 (p = 1.5e-44)."""
+    """Two significant digits; below 0.001 only `< 0.001`, since smaller values tell a reader no
+    more and the normal approximations behind them are not that exact."""
     if value is None or math.isnan(value):
         return MISSING
-    text = f"{value:.2g}" if value >= 0.001 else f"{value:.1e}"
+    if value < SMALLEST_P_VALUE_SHOWN:
+        return f"< {format_number(SMALLEST_P_VALUE_SHOWN, language, 3)}"
+    text = f"{value:.2g}"
     return text.replace(".", ",") if language == "ru" else text
+
+
+def p_phrase(value: float | None, language: Language) -> str:
+    """`p = 0.13` or `p < 0.001`."""
+    shown = format_p_value(value, language)
+    return f"p {shown}" if shown.startswith("<") else f"p = {shown}"
+
+
+BAND_UNITS_RU = {"k": "тыс.", "M": "млн"}
+BAND_AMOUNT = re.compile(r"(\d+)([kM])")
+
+
+def band_label(label: str, language: Language) -> str:
+    """A band from the band_edges seed in the reader's words: `500k-1M` reads `500 тыс.–1 млн`,
+    `<750` reads `до 750` and `65+` reads `от 65` in Russian; English keeps the seed's label with
+    an en dash. Labels not in that shape (a city) pass through unchanged."""
+    if language == "en":
+        return re.sub(r"(?<=\w)-(?=\w)", "–", label)
+    text = BAND_AMOUNT.sub(lambda match: f"{match[1]} {BAND_UNITS_RU[match[2]]}", label)
+    text = re.sub(r"(?<=[\w.])-(?=\d)", "–", text)
+    if text.startswith("<"):
+        return f"до {text[1:]}"
+    if text.endswith("+"):
+        return f"от {text[:-1]}"
+    return text

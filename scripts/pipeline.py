@@ -78,7 +78,9 @@ def parse_arguments(argv: list[str] | None, defaults: Warehouse) -> Options:
         serving_dir=(arguments.serving_dir or serving_dir_for(warehouse.duckdb_path)).resolve(),
         reports_dir=arguments.reports_dir.resolve(),
         language=arguments.language,
-        dbt_artifacts_dir=arguments.dbt_artifacts_dir,
+        dbt_artifacts_dir=arguments.dbt_artifacts_dir.resolve()
+        if arguments.dbt_artifacts_dir
+        else None,
     )
 
 

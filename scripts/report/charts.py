@@ -1,9 +1,13 @@
-"""The report's charts as PNG bytes: churn rates with 95% intervals against the bank's rate."""
+"""The report's charts: churn rates with 95% intervals against the bank's rate.
+
+Each builder returns the matplotlib Figure (tests read its titles and labels); `png` renders it.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 
 import matplotlib
 
@@ -44,9 +48,16 @@ def _text(key: str, language: Language) -> str:
     return CHART_TEXT[key][language]
 
 
-def _png(figure: Figure) -> bytes:
+def _plain_text() -> AbstractContextManager[None]:
+    # labels come from the data: a `$` in a city or band name must print as a dollar, not start
+    # matplotlib's maths mode
+    return plt.rc_context({"text.parse_math": False})
+
+
+def png(figure: Figure) -> bytes:
+    """The figure as PNG bytes, then closed. Without the Software tag (matplotlib's version) the
+    same data and the same matplotlib give the same bytes."""
     buffer = io.BytesIO()
-    # no Software tag: the same data give the same bytes whatever matplotlib built them
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(figure)
     return buffer.getvalue()
@@ -80,12 +91,20 @@ def _rates_with_intervals(
     )
     axes.set_xticks(positions, labels)
     _percent_axis(axes, language)
-    axes.legend(loc="upper left", frameon=False, fontsize=8)
+    axes.legend(loc="best", frameon=False, fontsize=8)
 
 
-def segment_chart(segments: pd.DataFrame, bank_rate: float, language: Language) -> bytes:
+def segment_chart(segments: pd.DataFrame, bank_rate: float, language: Language) -> Figure:
     """Two panels: how many customers each product segment has, and how many of them leave."""
-    figure, (sizes, churn) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
+    with _plain_text():
+        figure, (sizes, churn) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
+        _segment_panels(sizes, churn, segments, bank_rate, language)
+    return figure
+
+
+def _segment_panels(
+    sizes: Axes, churn: Axes, segments: pd.DataFrame, bank_rate: float, language: Language
+) -> None:
     labels = list(segments["product_segment"].astype(str))
     positions = np.arange(len(labels))
     sizes.bar(positions, segments["customers"], color=BASE_COLOUR)
@@ -98,7 +117,6 @@ def segment_chart(segments: pd.DataFrame, bank_rate: float, language: Language) 
     _rates_with_intervals(churn, labels, segments, bank_rate, language)
     churn.set_title(_text("segment_churn", language))
     churn.set_xlabel(_text("products", language))
-    return _png(figure)
 
 
 def portrait_chart(
@@ -108,20 +126,22 @@ def portrait_chart(
     axis_label: str,
     bank_rate: float,
     language: Language,
-) -> bytes:
+) -> Figure:
     """Churn rate by level of one feature."""
     width = max(5.0, 1.0 + 0.75 * len(level_labels))
-    figure, axes = plt.subplots(figsize=(min(width, 9.0), 3.4), layout="constrained")
-    _rates_with_intervals(axes, level_labels, levels, bank_rate, language)
-    axes.set_title(_text("portrait_title", language).format(feature=feature_title))
-    axes.set_xlabel(axis_label)
-    return _png(figure)
+    with _plain_text():
+        figure, axes = plt.subplots(figsize=(min(width, 9.0), 3.4), layout="constrained")
+        _rates_with_intervals(axes, level_labels, levels, bank_rate, language)
+        axes.set_title(_text("portrait_title", language).format(feature=feature_title))
+        axes.set_xlabel(axis_label)
+    return figure
 
 
-def risk_lift_chart(deciles: pd.DataFrame, bank_rate: float, language: Language) -> bytes:
-    figure, axes = plt.subplots(figsize=(8, 3.4), layout="constrained")
+def risk_lift_chart(deciles: pd.DataFrame, bank_rate: float, language: Language) -> Figure:
     labels = [str(decile) for decile in deciles["risk_decile"]]
-    _rates_with_intervals(axes, labels, deciles, bank_rate, language)
-    axes.set_title(_text("risk_title", language))
-    axes.set_xlabel(_text("risk_decile", language))
-    return _png(figure)
+    with _plain_text():
+        figure, axes = plt.subplots(figsize=(8, 3.4), layout="constrained")
+        _rates_with_intervals(axes, labels, deciles, bank_rate, language)
+        axes.set_title(_text("risk_title", language))
+        axes.set_xlabel(_text("risk_decile", language))
+    return figure

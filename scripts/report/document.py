@@ -14,7 +14,6 @@ import pandas as pd
 
 from scripts.localisation import (
     FEATURE_NAMES,
-    LEVEL_NAMES,
     MISSING,
     REASON_NAMES,
     TEST_NAMES,
@@ -24,6 +23,7 @@ from scripts.localisation import (
     format_number,
     format_p_value,
     format_percent,
+    level_label,
     measure_name,
     translate,
 )
@@ -95,56 +95,56 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "Metanprombank: product segments and customer churn",
     },
     "intro": {
-        "ru": "Отчёт собран из витрин хранилища после dbt build и проверки гипотез. "
-        "В анализе {customers} клиентов, из них ушли {churned} ({rate}).",
-        "en": "Built from the warehouse's marts after dbt build and the hypothesis tests. "
-        "The analysis covers {customers} customers, of whom {churned} left ({rate}).",
+        "ru": "Клиентов в анализе: {customers}; ушли: {churned} ({rate}). Каждое число отчёта "
+        "прочитано из витрин хранилища.",
+        "en": "Customers analysed: {customers}; churned: {churned} ({rate}). Every number in "
+        "this report is read from the warehouse's marts.",
     },
     "findings": {"ru": "Главное", "en": "Key findings"},
     "finding_segment": {
-        "ru": "Сильнее всего уходят клиенты с числом продуктов {segment}: отток {rate} "
-        "(95% ДИ {interval}), в {lift} раза выше, чем по банку.",
-        "en": "Customers with {segment} products leave most: churn {rate} (95% CI {interval}), "
-        "{lift} times the bank's rate.",
+        "ru": "Чаще всего уходят клиенты с числом продуктов {segment}: отток {rate} "
+        "(95% ДИ {interval}), в {lift} раза выше среднего по банку.",
+        "en": "Customers with {segment} products leave most often: churn {rate} "
+        "(95% CI {interval}), {lift} times the bank's rate.",
     },
     "finding_pick": {
-        "ru": "Крупнейший сегмент риска — «{definition}»: {customers} клиентов, отток {rate}, "
-        "{share} всех ушедших.",
-        "en": "The largest risk segment is '{definition}': {customers} customers, churn {rate}, "
-        "{share} of all churners.",
+        "ru": "Сегмент с наибольшим числом ушедших — «{definition}»: клиентов {customers}, "
+        "отток {rate}, это {share} всех ушедших.",
+        "en": "The segment with the most churners is '{definition}': {customers} customers, "
+        "churn {rate}, {share} of all churners.",
     },
     "finding_risk": {
-        "ru": "Два верхних дециля оценки риска содержат {share} ушедших клиентов.",
-        "en": "The top two risk-score deciles hold {share} of the customers who left.",
+        "ru": "На {top_share} клиентов с наибольшей оценкой риска приходится {share} всех ушедших.",
+        "en": "The {top_share} of customers with the highest risk score account for {share} of "
+        "all churners.",
     },
     "finding_hypotheses": {
-        "ru": "Проверено гипотез: {count}; итоги: {verdicts}.",
-        "en": "Hypotheses tested: {count}; verdicts: {verdicts}.",
+        "ru": "Проверено гипотез: {count}. Итоги: {verdicts}.",
+        "en": "Hypotheses tested: {count}. Verdicts: {verdicts}.",
     },
     "quality": {"ru": "1. Данные и их качество", "en": "1. The data and its quality"},
     "quality_rows": {
-        "ru": "Прочитано строк: {read}. Приняты как клиенты: {kept}. В карантине: {rejected} "
-        "(таблица fct_rejected_rows хранит их исходный текст и причины). Ни одна строка не "
-        "теряется: прочитано = принято + в карантине.",
-        "en": "Rows read: {read}. Kept as customers: {kept}. Quarantined: {rejected} "
-        "(fct_rejected_rows keeps their raw text and reasons). No row is lost: read = kept + "
-        "quarantined.",
+        "ru": "Прочитано строк: {read}. Приняты как клиенты: {kept}. Отложены в карантин: "
+        "{rejected}; их исходный текст и причины сохранены. Ни одна строка не теряется: "
+        "прочитано = принято + в карантине.",
+        "en": "Rows read: {read}. Kept as customers: {kept}. Quarantined: {rejected}, with "
+        "their raw text and reasons. No row is lost: read = kept + quarantined.",
     },
     "reason": {"ru": "Причина", "en": "Reason"},
     "action": {"ru": "Действие", "en": "Action"},
     "rows": {"ru": "Строк", "en": "Rows"},
     "share_of_rows": {"ru": "Доля строк", "en": "Share of rows"},
-    "rejected": {"ru": "в карантин", "en": "quarantined"},
-    "flagged": {"ru": "сохранена с флагом", "en": "kept, flagged"},
+    "rejected": {"ru": "в карантине", "en": "quarantined"},
+    "flagged": {"ru": "оставлены с пометкой", "en": "kept, flagged"},
     "missing_balance": {
-        "ru": "Остаток не указан у {customers} клиентов ({share}); у {low_equity} из них баллы "
-        "собственности не выше {limit}. Отток без остатка {rate_without} против {rate_with} у "
-        "клиентов с остатком: пропуск не случаен, поэтому он не заполняется, а клиенты "
-        "сохранены с признаком has_balance.",
-        "en": "The balance is missing for {customers} customers ({share}); {low_equity} of them "
-        "have equity of at most {limit}. Churn without a balance is {rate_without} against "
-        "{rate_with} with one: the gap is not random, so it is not filled in, and these "
-        "customers are kept with the has_balance flag.",
+        "ru": "Остаток не указан у {share} клиентов ({customers}). Их средний балл "
+        "собственности {equity_without} против {equity_with} у клиентов с остатком, а отток "
+        "{rate_without} против {rate_with}: пропуск не случаен, поэтому он не заполняется, а "
+        "клиенты сохранены с пометкой «нет остатка».",
+        "en": "The balance is missing for {share} of customers ({customers}). Their mean "
+        "equity is {equity_without} against {equity_with} for customers with a balance, and "
+        "their churn {rate_without} against {rate_with}: the gap is not random, so it is not "
+        "filled in, and these customers are kept, marked as having no balance.",
     },
     "segments": {"ru": "2. Продуктовые сегменты", "en": "2. Product segments"},
     "segments_text": {
@@ -166,22 +166,25 @@ TEXT: dict[str, dict[Language, str]] = {
     "interval": {"ru": "95% ДИ", "en": "95% CI"},
     "lift": {"ru": "Лифт", "en": "Lift"},
     "share_of_churners": {"ru": "Доля ушедших", "en": "Share of churners"},
-    "median_age": {"ru": "Медиана возраста", "en": "Median age"},
+    "median_age": {"ru": "Медиана возраста, лет", "en": "Median age, years"},
     "median_balance": {"ru": "Медиана остатка, руб.", "en": "Median balance, roubles"},
     "median_salary": {"ru": "Медиана дохода, руб.", "en": "Median salary, roubles"},
     "share_active": {"ru": "Активных", "en": "Active"},
     "share_card": {"ru": "С картой", "en": "With a card"},
     "profiles": {"ru": "3. Ушедшие и оставшиеся", "en": "3. Churned and retained customers"},
     "profiles_text": {
-        "ru": "Профиль ушедших и оставшихся клиентов по всему банку; разница — на сколько "
-        "процентов значение у ушедших больше (или меньше) значения у оставшихся.",
-        "en": "Who leaves and who stays, across the bank; the difference is how much larger "
-        "(or smaller) the churners' value is, in percent of the retained customers' value.",
+        "ru": "Профиль ушедших и оставшихся клиентов по всему банку. Разница для долей дана в "
+        "процентных пунктах (п.п.), для остальных показателей — в процентах к значению у "
+        "оставшихся.",
+        "en": "Who leaves and who stays, across the bank. The difference of shares is in "
+        "percentage points (pp), of the other measures in percent of the retained customers' "
+        "value.",
     },
     "measure": {"ru": "Показатель", "en": "Measure"},
     "churned": {"ru": "Ушедшие", "en": "Churned"},
     "retained": {"ru": "Оставшиеся", "en": "Retained"},
     "difference": {"ru": "Разница", "en": "Difference"},
+    "points": {"ru": "п.п.", "en": "pp"},
     "portrait": {"ru": "4. Портрет уходящего клиента", "en": "4. Portrait of a leaving customer"},
     "portrait_text": {
         "ru": "Отток по каждому признаку. Красным отмечены уровни, где даже нижняя граница 95% "
@@ -192,12 +195,16 @@ TEXT: dict[str, dict[Language, str]] = {
     "risk_levels": {"ru": "Уровни признаков с повышенным оттоком", "en": "High-churn levels"},
     "feature": {"ru": "Признак", "en": "Feature"},
     "level": {"ru": "Уровень", "en": "Level"},
-    "intervals": {"ru": "Интервалы оттока", "en": "Churn intervals"},
+    "intervals": {"ru": "Диапазоны с повышенным оттоком", "en": "High-churn ranges"},
     "intervals_text": {
-        "ru": "Диапазоны значений, найденные по данным, где отток выше среднего по банку "
-        "(соседние квантильные интервалы с оттоком выше среднего объединены).",
-        "en": "Value ranges, found from the data, where churn runs above the bank's rate "
-        "(adjacent quantile bins above the rate are merged).",
+        "ru": "Диапазоны значений, где отток выше среднего по банку, найдены по данным: "
+        "значения признака делятся на группы равной численности (квантили), и соседние группы "
+        "с оттоком выше среднего объединяются. Значимо — если даже нижняя граница 95% "
+        "интервала выше оттока по банку.",
+        "en": "Value ranges where churn runs above the bank's rate, found from the data: the "
+        "values are cut into groups of equal size (quantiles), and adjacent groups above the "
+        "rate are merged. Significant when even the low end of the 95% interval is above the "
+        "bank's rate.",
     },
     "range": {"ru": "Диапазон", "en": "Range"},
     "significant": {"ru": "Значимо", "en": "Significant"},
@@ -217,21 +224,24 @@ TEXT: dict[str, dict[Language, str]] = {
     },
     "pick": {"ru": "№", "en": "#"},
     "segment": {"ru": "Сегмент", "en": "Segment"},
-    "overlap": {"ru": "Пересечение с предыдущими", "en": "Overlap with earlier picks"},
+    "overlap": {
+        "ru": "Пересечение с сегментами выше в рейтинге",
+        "en": "Overlap with higher-ranked segments",
+    },
     "recommendation_figures": {
-        "ru": "{customers} клиентов, отток {rate} против {bank_rate} по банку; сверх среднего "
-        "уходят около {excess} клиентов.",
-        "en": "{customers} customers, churn {rate} against the bank's {bank_rate}; about "
+        "ru": "Клиентов: {customers}; отток {rate} против {bank_rate} по банку; лишних уходов "
+        "относительно среднего по банку: около {excess}.",
+        "en": "Customers: {customers}; churn {rate} against the bank's {bank_rate}; about "
         "{excess} more leave than the bank's rate would predict.",
     },
     "risk_score": {"ru": "Оценка риска", "en": "Risk score"},
     "risk_score_text": {
-        "ru": "Каждому клиенту дана объяснимая оценка риска по признакам выше. Отток по "
-        "децилям оценки измерен на тех же данных (in-sample), поэтому это описание, а не "
-        "проверенный прогноз.",
-        "en": "Every customer has an explainable risk score built from the conditions above. "
-        "Churn by score decile is measured on the same data (in-sample): a description, not a "
-        "validated forecast.",
+        "ru": "Каждому клиенту дана объяснимая оценка риска: сумма вкладов признаков риска выше. "
+        "Отток по децилям оценки измерен на тех же данных, на которых оценка построена, поэтому "
+        "это описание, а не проверенный прогноз.",
+        "en": "Every customer has an explainable risk score: the sum of the contributions of "
+        "the risk conditions above. Churn by score decile is measured on the same data the "
+        "score was built on: a description, not a validated forecast.",
     },
     "risk_chart": {"ru": "Отток по децилям оценки риска", "en": "Churn by risk-score decile"},
     "hypotheses": {"ru": "6. Проверка гипотез", "en": "6. Hypothesis tests"},
@@ -247,29 +257,49 @@ TEXT: dict[str, dict[Language, str]] = {
     "verdict": {"ru": "Вывод", "en": "Verdict"},
     "conclusions": {"ru": "Выводы простыми словами", "en": "Conclusions in plain words"},
     "method": {"ru": "7. Методика", "en": "7. Method"},
-    "method_items": {
-        "ru": "Файл читается целиком как текст; каждая строка либо становится клиентом, либо "
-        "попадает в карантин с причиной.|"
-        "Доли оттока даны с 95% доверительными интервалами Уилсона; лифт — отток группы, "
-        "делённый на отток по банку.|"
-        "Интервалы оттока ищутся по квантильным корзинам каждого непрерывного признака.|"
-        "Числовые признаки сравниваются t-критерием Уэлча и U-критерием Манна–Уитни (основной "
-        "выбирается по размеру групп и асимметрии), доли — z-критерием, несколько групп — "
-        "критерием хи-квадрат; статистики считаются в DuckDB.|"
-        "Пороги (размер сегмента, лифт, число корзин) — переменные dbt в dbt_project.yml.",
-        "en": "The file is read whole as text; every row either becomes a customer or is "
-        "quarantined with its reason.|"
-        "Churn rates come with 95% Wilson intervals; lift is a group's churn over the bank's.|"
-        "Churn intervals are found over quantile bins of every continuous feature.|"
-        "Numeric metrics are compared with Welch's t and Mann-Whitney U (the primary one "
-        "chosen by group size and skewness), rates with a z test, several groups with a "
-        "chi-square test; the statistics are computed in DuckDB.|"
-        "Thresholds (segment size, lift, number of bins) are dbt vars in dbt_project.yml.",
-    },
 }
 
+METHOD_ITEMS: dict[Language, tuple[str, ...]] = {
+    "ru": (
+        "Файл читается целиком как текст (dbt build на DuckDB); каждая строка либо становится "
+        "клиентом (dim_customers), либо попадает в карантин с причиной (fct_rejected_rows).",
+        "Пропуски остатка и возраста не заполняются: флаги has_balance и has_age.",
+        "Доли оттока даны с 95% доверительными интервалами Уилсона; лифт — отток группы, "
+        "делённый на отток по банку.",
+        "Диапазоны с повышенным оттоком ищутся по квантилям каждого непрерывного признака.",
+        "Оценка риска и её децили измерены на тех же данных (in-sample).",
+        "Числовые признаки сравниваются t-критерием Уэлча и U-критерием Манна–Уитни (основной "
+        "выбирается по размеру групп и асимметрии), доли — z-критерием, несколько групп — "
+        "критерием хи-квадрат; статистики считаются в DuckDB.",
+        "Пороги (размер сегмента, лифт, число квантилей) — переменные dbt в dbt_project.yml.",
+    ),
+    "en": (
+        "The file is read whole as text (dbt build on DuckDB); every row either becomes a "
+        "customer (dim_customers) or is quarantined with its reason (fct_rejected_rows).",
+        "Missing balances and ages are not filled in: flags has_balance and has_age.",
+        "Churn rates come with 95% Wilson intervals; lift is a group's churn over the bank's.",
+        "High-churn ranges are found over quantiles of every continuous feature.",
+        "The risk score and its deciles are measured on the same data (in-sample).",
+        "Numeric metrics are compared with Welch's t and Mann-Whitney U (the primary one "
+        "chosen by group size and skewness), rates with a z test, several groups with a "
+        "chi-square test; the statistics are computed in DuckDB.",
+        "Thresholds (segment size, lift, number of quantiles) are dbt vars in dbt_project.yml.",
+    ),
+}
 
+# The finding about the risk score speaks of this many top deciles.
+TOP_RISK_DECILES = 2
 SMALLEST_SHOWN_SHARE = 0.001
+
+
+CONDITION_WORDS: dict[str, dict[Language, str]] = {
+    "any": {"ru": "{name}: любое значение", "en": "any {name}"},
+    "up_to": {"ru": "{name} до {upper}", "en": "{name} up to {upper}"},
+    "from": {"ru": "{name} от {lower}", "en": "{name} from {lower}"},
+    "between": {"ru": "{name} {lower}–{upper}", "en": "{name} {lower}–{upper}"},
+    "exactly": {"ru": "{name} {lower}", "en": "{name} {lower}"},
+    "and": {"ru": " и ", "en": " and "},
+}
 
 
 class ReportText:
@@ -293,11 +323,22 @@ class ReportText:
             return f"<{format_percent(SMALLEST_SHOWN_SHARE, self.language)}"
         return self.percent(value)
 
+    def signed(self, text: str) -> str:
+        return text if text.startswith(("-", "\u2212", MISSING)) else f"+{text}"
+
     def interval(self, lower: float | None, upper: float | None) -> str:
         return f"{self.percent(lower)}–{self.percent(upper)}"
 
     def ratio(self, value: float | None) -> str:
         return self.number(value, 2)
+
+    def in_language(self, row: pd.Series, column: str) -> str:
+        """A text column in the report's language: `<column>_ru` or `<column>_en` when the mart
+        has it and it is filled, else the column itself."""
+        for name in (f"{column}_{self.language}", column):
+            if name in row.index and pd.notna(row[name]):
+                return str(row[name])
+        return MISSING
 
 
 def _chart_name(feature: str) -> str:
@@ -310,40 +351,57 @@ def ordered_features(features: Iterable[str]) -> list[str]:
     return known + sorted(feature for feature in present if feature not in FEATURE_ORDER)
 
 
+# Units that read well after a range in a sentence (`до 35 лет`); a score needs none.
+CONDITION_UNITS: dict[str, dict[Language, str]] = {
+    "age": {"ru": "лет", "en": "years"},
+    "balance": {"ru": "руб.", "en": "roubles"},
+    "salary": {"ru": "руб.", "en": "roubles"},
+}
+
+
 def condition_text(condition_id: str, figures: ReportFigures, say: ReportText) -> str:
-    """A risk condition in words, from the mart row it names (`interval:age:1` → `age up to 35`)."""
+    """A risk condition in words, from the mart row it names: `interval:age:1` reads
+    `age up to 35 years`, `level:gender:М` reads `gender: men`."""
     kind, _, rest = condition_id.partition(":")
     language = say.language
     if kind == "interval":
         rows = figures.intervals.loc[figures.intervals["interval_id"] == rest]
         if not rows.empty:
             row = rows.iloc[0]
-            name = translate(FEATURE_NAMES, row["feature"], language).lower()
+            feature = str(row["feature"])
             lower, upper = say.number(row["lower_value"]), say.number(row["upper_value"])
             if row["is_open_below"] and row["is_open_above"]:
-                return {"ru": f"{name}: любое значение", "en": f"any {name}"}[language]
-            if row["is_open_below"]:
-                return {"ru": f"{name} до {upper}", "en": f"{name} up to {upper}"}[language]
-            if row["is_open_above"]:
-                return {"ru": f"{name} от {lower}", "en": f"{name} from {lower}"}[language]
-            return f"{name} {lower}" if lower == upper else f"{name} {lower}–{upper}"
+                shape = "any"
+            elif row["is_open_below"]:
+                shape = "up_to"
+            elif row["is_open_above"]:
+                shape = "from"
+            else:
+                shape = "exactly" if lower == upper else "between"
+            name = translate(FEATURE_NAMES, feature, language).lower()
+            text = CONDITION_WORDS[shape][language].format(name=name, lower=lower, upper=upper)
+            unit = CONDITION_UNITS.get(feature, {}).get(language)
+            return f"{text} {unit}" if unit and shape != "any" else text
     if kind == "level":
         feature, _, level = rest.partition(":")
         name = translate(FEATURE_NAMES, feature, language).lower()
-        return f"{name}: {translate(LEVEL_NAMES, level, language)}"
+        return f"{name}: {level_label(level, language)}"
     return condition_id
 
 
 def segment_text(segment_id: str, figures: ReportFigures, say: ReportText) -> str:
-    conjunction = {"ru": " и ", "en": " and "}[say.language]
-    return conjunction.join(
+    return CONDITION_WORDS["and"][say.language].join(
         condition_text(condition.strip(), figures, say) for condition in segment_id.split("&")
     )
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _findings(figures: ReportFigures, say: ReportText) -> list[Block]:
     items = []
-    segments = figures.segments
+    segments = figures.segments.dropna(subset=["churn_rate"])
     if not segments.empty:
         worst = segments.loc[segments["churn_rate"].idxmax()]
         items.append(
@@ -366,22 +424,30 @@ def _findings(figures: ReportFigures, say: ReportText) -> list[Block]:
                 share=say.percent(first["share_of_churners"]),
             )
         )
-    top_two = figures.risk_lift.loc[figures.risk_lift["risk_decile"] == 2]
-    if not top_two.empty:
+    deciles = figures.risk_lift
+    top = deciles.loc[deciles["risk_decile"] <= TOP_RISK_DECILES]
+    if not top.empty and deciles["customers"].sum() > 0:
         items.append(
-            say("finding_risk", share=say.percent(top_two.iloc[0]["cumulative_share_of_churners"]))
+            say(
+                "finding_risk",
+                top_share=say.percent(top["customers"].sum() / deciles["customers"].sum()),
+                share=say.percent(top["cumulative_share_of_churners"].max()),
+            )
         )
-    verdicts = figures.hypotheses["verdict"].value_counts(sort=False)
-    items.append(
-        say(
-            "finding_hypotheses",
-            count=say.number(len(figures.hypotheses)),
-            verdicts=", ".join(
-                f"{translate(VERDICTS, verdict, say.language)}: {count}"
-                for verdict, count in verdicts.items()
-            ),
+    if not figures.hypotheses.empty:
+        counts = figures.hypotheses["verdict"].value_counts()
+        ordered = [verdict for verdict in VERDICTS if verdict in counts.index]
+        ordered += sorted(set(counts.index) - set(VERDICTS))
+        items.append(
+            say(
+                "finding_hypotheses",
+                count=say.number(len(figures.hypotheses)),
+                verdicts="; ".join(
+                    f"{translate(VERDICTS, verdict, say.language)} — {counts[verdict]}"
+                    for verdict in ordered
+                ),
+            )
         )
-    )
     return [Heading(say("findings"), 2), BulletList(tuple(items))]
 
 
@@ -421,8 +487,8 @@ def _quality(figures: ReportFigures, say: ReportText) -> list[Block]:
                 "missing_balance",
                 customers=say.number(missing.customers),
                 share=say.percent(missing.share_of_customers),
-                low_equity=say.percent(missing.share_with_low_equity),
-                limit=say.number(missing.low_equity_limit),
+                equity_without=say.number(missing.mean_equity_without_balance, 1),
+                equity_with=say.number(missing.mean_equity_with_balance, 1),
                 rate_without=say.percent(missing.churn_rate_without_balance),
                 rate_with=say.percent(missing.churn_rate_with_balance),
             )
@@ -471,7 +537,7 @@ def _segments(figures: ReportFigures, say: ReportText) -> list[Block]:
     chart = Chart(
         name="product_segments",
         caption=say("segments_chart"),
-        png=charts.segment_chart(segments, figures.bank.churn_rate, say.language),
+        png=charts.png(charts.segment_chart(segments, figures.bank.churn_rate, say.language)),
     )
     return [Heading(say("segments"), 2), Paragraph(say("segments_text")), chart, table]
 
@@ -482,18 +548,28 @@ def _profile_value(measure: str, value: float, say: ReportText) -> str:
     return say.number(value, 1 if measure.endswith("_mean") else 0)
 
 
+def _profile_difference(row: pd.Series, say: ReportText) -> str:
+    measure = row["measure"]
+    if measure == "customers":
+        # how many fewer customers churn than stay is not a difference in profile
+        return MISSING
+    if measure.startswith("share_"):
+        points = say.number((row["churned_value"] - row["retained_value"]) * 100, 1)
+        return f"{say.signed(points)} {say('points')}"
+    return say.signed(say.percent(row["relative_difference"]))
+
+
 def _profiles(figures: ReportFigures, say: ReportText) -> list[Block]:
     table = Table(
         columns=(say("measure"), say("churned"), say("retained"), say("difference")),
         rows=tuple(
             (
-                measure_name(row.measure, say.language),
-                _profile_value(row.measure, row.churned_value, say),
-                _profile_value(row.measure, row.retained_value, say),
-                # how many fewer customers churn than stay is not a difference in profile
-                MISSING if row.measure == "customers" else say.percent(row.relative_difference),
+                measure_name(row["measure"], say.language),
+                _profile_value(row["measure"], row["churned_value"], say),
+                _profile_value(row["measure"], row["retained_value"], say),
+                _profile_difference(row, say),
             )
-            for row in figures.profiles.itertuples()
+            for _, row in figures.profiles.iterrows()
         ),
     )
     return [Heading(say("profiles"), 2), Paragraph(say("profiles_text")), table]
@@ -522,19 +598,16 @@ def _portrait(figures: ReportFigures, say: ReportText) -> list[Block]:
     for feature in ordered_features(portrait["feature"]):
         levels = portrait.loc[portrait["feature"] == feature].sort_values("level_order")
         title = translate(FEATURE_NAMES, feature, language)
+        figure = charts.portrait_chart(
+            levels,
+            [level_label(label, language) for label in levels["level_label"]],
+            title.lower() if language == "en" else title,
+            feature_axis_label(feature, language),
+            figures.bank.churn_rate,
+            language,
+        )
         blocks.append(
-            Chart(
-                name=f"portrait_{_chart_name(feature)}",
-                caption=title,
-                png=charts.portrait_chart(
-                    levels,
-                    [translate(LEVEL_NAMES, label, language) for label in levels["level_label"]],
-                    title.lower() if language == "en" else title,
-                    feature_axis_label(feature, language),
-                    figures.bank.churn_rate,
-                    language,
-                ),
-            )
+            Chart(name=f"portrait_{_chart_name(feature)}", caption=title, png=charts.png(figure))
         )
     risky = portrait.loc[portrait["is_risk_level"]].sort_values("lift", ascending=False)
     blocks += [
@@ -544,7 +617,7 @@ def _portrait(figures: ReportFigures, say: ReportText) -> list[Block]:
             rows=tuple(
                 (
                     translate(FEATURE_NAMES, row["feature"], language),
-                    translate(LEVEL_NAMES, row["level_label"], language),
+                    level_label(row["level_label"], language),
                     *_rate_cells(row, say),
                 )
                 for _, row in risky.iterrows()
@@ -556,7 +629,7 @@ def _portrait(figures: ReportFigures, say: ReportText) -> list[Block]:
             columns=(say("range"), *_rate_columns(say), say("significant")),
             rows=tuple(
                 (
-                    condition_text(f"interval:{row['interval_id']}", figures, say),
+                    _capitalised(condition_text(f"interval:{row['interval_id']}", figures, say)),
                     *_rate_cells(row, say),
                     say("yes") if row["is_significant"] else say("no"),
                 )
@@ -577,7 +650,7 @@ def _strategic(figures: ReportFigures, say: ReportText) -> list[Block]:
             rows=tuple(
                 (
                     say.number(row["top_pick_number"]),
-                    segment_text(row["segment_id"], figures, say),
+                    _capitalised(segment_text(row["segment_id"], figures, say)),
                     *_rate_cells(row, say),
                     say.percent(row["overlap_with_higher_segments"]),
                 )
@@ -585,12 +658,11 @@ def _strategic(figures: ReportFigures, say: ReportText) -> list[Block]:
             ),
         ),
     ]
-    levers = "levers_ru" if say.language == "ru" else "levers_en"
     for _, row in figures.recommendations.iterrows():
         blocks += [
             Heading(
                 f"{say.number(row['recommendation_rank'])}. "
-                f"{segment_text(row['segment_id'], figures, say)}",
+                f"{_capitalised(segment_text(row['segment_id'], figures, say))}",
                 3,
             ),
             Paragraph(
@@ -602,7 +674,7 @@ def _strategic(figures: ReportFigures, say: ReportText) -> list[Block]:
                     excess=say.number(row["excess_churned_customers"]),
                 )
             ),
-            Paragraph(str(row[levers])),
+            Paragraph(say.in_language(row, "levers")),
         ]
     blocks += [
         Heading(say("risk_score"), 3),
@@ -610,7 +682,9 @@ def _strategic(figures: ReportFigures, say: ReportText) -> list[Block]:
         Chart(
             name="risk_deciles",
             caption=say("risk_chart"),
-            png=charts.risk_lift_chart(figures.risk_lift, figures.bank.churn_rate, say.language),
+            png=charts.png(
+                charts.risk_lift_chart(figures.risk_lift, figures.bank.churn_rate, say.language)
+            ),
         ),
     ]
     return blocks
@@ -619,20 +693,22 @@ def _strategic(figures: ReportFigures, say: ReportText) -> list[Block]:
 def _hypotheses(figures: ReportFigures, say: ReportText) -> list[Block]:
     results = figures.hypotheses
     language = say.language
-    question = "question_ru" if language == "ru" else "question"
-    conclusion = "conclusion_ru" if language == "ru" else "conclusion"
-    alphas = sorted(set(results["alpha"]))
+    alphas = sorted(set(results["alpha"].dropna()))
+    blocks: list[Block] = [Heading(say("hypotheses"), 2)]
+    if alphas:
+        blocks.append(
+            Paragraph(
+                say("hypotheses_text", alpha=", ".join(say.number(alpha, 2) for alpha in alphas))
+            )
+        )
     return [
-        Heading(say("hypotheses"), 2),
-        Paragraph(
-            say("hypotheses_text", alpha=", ".join(say.number(alpha, 2) for alpha in alphas))
-        ),
+        *blocks,
         Table(
             columns=(say("id"), say("question"), say("test"), say("p_holm"), say("verdict")),
             rows=tuple(
                 (
                     str(row["hypothesis_id"]),
-                    str(row[question]),
+                    say.in_language(row, "question"),
                     translate(TEST_NAMES, row["primary_test"], language),
                     format_p_value(row["p_value_holm"], language),
                     translate(VERDICTS, row["verdict"], language),
@@ -642,13 +718,16 @@ def _hypotheses(figures: ReportFigures, say: ReportText) -> list[Block]:
         ),
         Heading(say("conclusions"), 3),
         BulletList(
-            tuple(f"{row['hypothesis_id']}: {row[conclusion]}" for _, row in results.iterrows())
+            tuple(
+                f"{row['hypothesis_id']}: {say.in_language(row, 'conclusion')}"
+                for _, row in results.iterrows()
+            )
         ),
     ]
 
 
 def _method(figures: ReportFigures, say: ReportText) -> list[Block]:
-    return [Heading(say("method"), 2), BulletList(tuple(say("method_items").split("|")))]
+    return [Heading(say("method"), 2), BulletList(METHOD_ITEMS[say.language])]
 
 
 SECTIONS: tuple[Callable[[ReportFigures, ReportText], list[Block]], ...] = (

@@ -41,8 +41,8 @@ class MissingBalance:
     share_of_customers: float
     churn_rate_without_balance: float
     churn_rate_with_balance: float
-    share_with_low_equity: float
-    low_equity_limit: int
+    mean_equity_without_balance: float
+    mean_equity_with_balance: float
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,8 @@ class ReportFigures:
     hypotheses: pd.DataFrame
 
 
-# Equity 0-1 is where the bank's missing balances concentrate (see the data_policies doc).
-LOW_EQUITY_LIMIT = 1
+# Columns the report reads from the hypothesis script's table; an older script did not write them.
+HYPOTHESIS_COLUMNS = ("question_ru", "conclusion_ru", "group_1_ru", "group_2_ru")
 
 
 def _frame(connection: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
@@ -81,6 +81,19 @@ def check_tables(connection: duckdb.DuckDBPyConnection) -> None:
         raise ReportDataError(
             f"the warehouse lacks {', '.join(missing)}; run `dbt build` and "
             "`python -m scripts.hypotheses` first"
+        )
+    written = {
+        name
+        for (name,) in connection.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'main' and table_name = 'rpt_hypothesis_results'"
+        ).fetchall()
+    }
+    lacking = [name for name in HYPOTHESIS_COLUMNS if name not in written]
+    if lacking:
+        raise ReportDataError(
+            f"rpt_hypothesis_results lacks {', '.join(lacking)}; "
+            "run `python -m scripts.hypotheses` again"
         )
 
 
@@ -148,10 +161,10 @@ def _missing_balance(connection: duckdb.DuckDBPyConnection) -> MissingBalance:
             avg(case when has_balance then 0.0 else 1.0 end),
             avg(case when is_churned then 1.0 else 0.0 end) filter (where not has_balance),
             avg(case when is_churned then 1.0 else 0.0 end) filter (where has_balance),
-            avg(case when equity <= ? then 1.0 else 0.0 end) filter (where not has_balance)
+            avg(equity) filter (where not has_balance),
+            avg(equity) filter (where has_balance)
         from dim_customers
-        """,
-        [LOW_EQUITY_LIMIT],
+        """
     ).fetchone()
     assert row is not None
     return MissingBalance(
@@ -159,8 +172,8 @@ def _missing_balance(connection: duckdb.DuckDBPyConnection) -> MissingBalance:
         share_of_customers=_float(row[1]),
         churn_rate_without_balance=_float(row[2]),
         churn_rate_with_balance=_float(row[3]),
-        share_with_low_equity=_float(row[4]),
-        low_equity_limit=LOW_EQUITY_LIMIT,
+        mean_equity_without_balance=_float(row[4]),
+        mean_equity_with_balance=_float(row[5]),
     )
 
 

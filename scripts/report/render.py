@@ -78,29 +78,33 @@ def to_html(document: Document) -> str:
     )
 
 
-# Characters Markdown reads as syntax anywhere in a line, and at the start of one.
-MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")
+# Characters Markdown reads as syntax anywhere in a line, and at the start of a block.
+MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~#])")
 LINE_BREAKS = re.compile(r"[ \t\r\n\f\v]+")
-MARKDOWN_BLOCK_MARKER = re.compile(r"^([#+-])")
+MARKDOWN_BLOCK_MARKER = re.compile(r"^([+-])")
 MARKDOWN_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 
 
-def markdown_escape(text: str) -> str:
-    """Plain text that stays plain in Markdown, HTML inside it included, on one line."""
+def markdown_escape(text: str, *, starts_block: bool = False) -> str:
+    """Plain text that stays plain in Markdown, HTML inside it included, on one line. Text that
+    starts a paragraph or list item also has a leading `-` or `1.` escaped, which elsewhere (a
+    table cell, a heading) would only clutter the file."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     # line breaks would end a table row or a list item; the narrow spaces in numbers must stay
     escaped = MARKDOWN_INLINE.sub(r"\\\1", LINE_BREAKS.sub(" ", escaped).strip())
-    escaped = MARKDOWN_BLOCK_MARKER.sub(r"\\\1", escaped)
-    return MARKDOWN_LIST_NUMBER.sub(r"\1\\\2", escaped)
+    if starts_block:
+        escaped = MARKDOWN_BLOCK_MARKER.sub(r"\\\1", escaped)
+        escaped = MARKDOWN_LIST_NUMBER.sub(r"\1\\\2", escaped)
+    return escaped
 
 
 def _markdown_block(block: Block, charts_dir: str) -> str:
     if isinstance(block, Heading):
         return f"{'#' * block.level} {markdown_escape(block.text)}"
     if isinstance(block, Paragraph):
-        return markdown_escape(block.text)
+        return markdown_escape(block.text, starts_block=True)
     if isinstance(block, BulletList):
-        return "\n".join(f"- {markdown_escape(item)}" for item in block.items)
+        return "\n".join(f"- {markdown_escape(item, starts_block=True)}" for item in block.items)
     if isinstance(block, Table):
         lines = [
             "| " + " | ".join(markdown_escape(column) for column in block.columns) + " |",

@@ -11,9 +11,16 @@ import duckdb
 import pytest
 
 from scripts import analysis_report
-from scripts.localisation import format_number, format_p_value, format_percent
+from scripts.localisation import (
+    Language,
+    format_number,
+    format_p_value,
+    format_percent,
+    level_label,
+)
+from scripts.report import charts
 from scripts.report.document import TEXT, build_document
-from scripts.report.figures import read_report_figures
+from scripts.report.figures import ReportFigures, read_report_figures
 from scripts.report.render import markdown_escape, to_html, to_markdown
 from scripts.tests.dbt_build import query
 from scripts.warehouse import Warehouse
@@ -199,41 +206,96 @@ def test_russian_report_uses_russian_number_formats(
     markdown = files.markdown.read_text(encoding="utf-8")
     rate = f"{churn['rate']:.1%}".replace(".", ",")
     customers = f"{int(churn['n']):,}".replace(",", "\u202f")
-    assert f"В анализе {customers} клиентов" in markdown
+    assert f"Клиентов в анализе: {customers}" in markdown
     assert f"({rate})" in markdown
+    assert "различие не выявлено" in markdown or "различие есть" in markdown
 
 
-HOSTILE = "<img src=x onerror=alert(1)>|*bold* [link](http://evil.example)"
+HOSTILE = '<img src=x onerror="alert(1)">|*bold* [link](http://evil.example) $\\frac{$'
 
 
-def test_values_from_the_data_never_become_markup(analysed_sample_warehouse: Warehouse) -> None:
+@pytest.fixture(scope="module")
+def sample_figures(analysed_sample_warehouse: Warehouse) -> ReportFigures:
     with duckdb.connect(str(analysed_sample_warehouse.duckdb_path), read_only=True) as connection:
-        figures = read_report_figures(connection)
+        return read_report_figures(connection)
+
+
+def with_hostile_values(figures: ReportFigures) -> ReportFigures:
+    """Every kind of text that reaches the report from the data, replaced by markup."""
     portrait = figures.portrait.copy()
     city = portrait["feature"] == "city"
     portrait.loc[city, "level_label"] = HOSTILE
     portrait.loc[city, "is_risk_level"] = True
-    hypotheses = figures.hypotheses.assign(question_ru=HOSTILE, conclusion_ru=HOSTILE)
-    recommendations = figures.recommendations.assign(levers_ru=HOSTILE)
-    reasons = figures.reasons.assign(reason_code=HOSTILE, description=HOSTILE)
-    hostile = replace(
+    segment = f"level:city:{HOSTILE}"
+    return replace(
         figures,
         portrait=portrait,
-        hypotheses=hypotheses,
-        recommendations=recommendations,
-        reasons=reasons,
+        segments=figures.segments.assign(product_segment=HOSTILE),
+        strategic_segments=figures.strategic_segments.assign(segment_id=segment),
+        recommendations=figures.recommendations.assign(
+            segment_id=segment, levers_ru=HOSTILE, levers_en=HOSTILE
+        ),
+        hypotheses=figures.hypotheses.assign(
+            question=HOSTILE, question_ru=HOSTILE, conclusion=HOSTILE, conclusion_ru=HOSTILE
+        ),
+        reasons=figures.reasons.assign(reason_code=HOSTILE, description=HOSTILE),
     )
-    document = build_document(hostile, "ru")
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+# labels a hundred characters long leave the chart no room to lay out; that is all it warns of
+@pytest.mark.filterwarnings("ignore:constrained_layout not applied")
+def test_values_from_the_data_never_become_markup(
+    sample_figures: ReportFigures, language: Language
+) -> None:
+    # a `$` in a chart label would start matplotlib's maths and fail on `\frac{`
+    document = build_document(with_hostile_values(sample_figures), language)
 
     page = to_html(document)
     assert "<img src=x" not in page
-    assert "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert "href=" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+    # the only tags are the page's own
+    tags = set(re.findall(r"</?([a-zA-Z0-9]+)", page))
+    assert tags <= {
+        "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "ul", "li",
+        "table", "thead", "tbody", "tr", "th", "td", "figure", "img", "figcaption",
+    }  # fmt: skip
+    assert len(re.findall("<img ", page)) == len(document.charts)
 
     markdown = to_markdown(document, "charts")
     assert "<img" not in markdown
-    assert "&lt;img src=x onerror=alert(1)&gt;\\|\\*bold\\* \\[link\\](http" in markdown
+    assert '&lt;img src=x onerror="alert(1)"&gt;\\|\\*bold\\* \\[link\\](http' in markdown
     assert not re.search(r"(?<!\\)\]\(http", markdown)
+    # no `|` from the data splits a cell: every row keeps its table's columns
+    for table in markdown_tables(markdown):
+        assert {len(row) for row in table} == {len(table[0])}
+
+
+def test_every_chart_has_a_title_and_labelled_axes(sample_figures: ReportFigures) -> None:
+    bank_rate = sample_figures.bank.churn_rate
+    segments = charts.segment_chart(sample_figures.segments, bank_rate, "ru")
+    sizes, churn = segments.axes
+    assert (sizes.get_title(), sizes.get_ylabel()) == ("Размер сегментов", "Клиентов")
+    assert (churn.get_xlabel(), churn.get_ylabel()) == ("Число продуктов", "Отток, %")
+    age = sample_figures.portrait.loc[sample_figures.portrait["feature"] == "age"]
+    portrait = charts.portrait_chart(
+        age, list(age["level_label"]), "age", "Age, years", bank_rate, "en"
+    )
+    (axes,) = portrait.axes
+    assert (axes.get_title(), axes.get_xlabel(), axes.get_ylabel()) == (
+        "Churn by age",
+        "Age, years",
+        "Churn rate, %",
+    )
+    # the bank's rate is drawn and named in the legend, with its value from the warehouse
+    assert [text.get_text() for text in axes.get_legend().get_texts()] == [
+        f"Bank's churn rate: {bank_rate:.1%}"
+    ]
+    assert [label.get_text() for label in axes.get_xticklabels()] == list(age["level_label"])
+    deciles = charts.risk_lift_chart(sample_figures.risk_lift, bank_rate, "en")
+    assert deciles.axes[0].get_xlabel() == "Risk-score decile"
+    for figure in (segments, portrait, deciles):
+        charts.png(figure)
 
 
 @pytest.mark.parametrize(
@@ -256,23 +318,44 @@ def test_percents_and_p_values_follow_the_language() -> None:
     assert format_percent(0.18190, "ru") == "18,2%"
     assert format_percent(0.18190, "en") == "18.2%"
     assert format_p_value(0.0334, "ru") == "0,033"
-    assert format_p_value(1.53e-44, "en") == "1.5e-44"
+    assert format_p_value(1.53e-44, "en") == "< 0.001"
+    assert format_p_value(1.53e-44, "ru") == "< 0,001"
+    assert format_number(-5.94, "ru", 1) == "\u22125,9"
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "starts_block", "expected"),
     [
-        ("1. Data", "1\\. Data"),
-        ("- not a list", "\\- not a list"),
-        ("# not a heading", "\\# not a heading"),
-        ("a|b *c* _d_ `e`", "a\\|b \\*c\\* \\_d\\_ \\`e\\`"),
-        ("<b>&</b>", "&lt;b&gt;&amp;&lt;/b&gt;"),
-        ("two\nlines", "two lines"),
-        ("range 5-10", "range 5-10"),
+        ("1. Data", True, "1\\. Data"),
+        ("1. Data", False, "1. Data"),
+        ("- not a list", True, "\\- not a list"),
+        ("-5.9%", False, "-5.9%"),
+        ("# not a heading", False, "\\# not a heading"),
+        ("ends with #", False, "ends with \\#"),
+        ("a|b *c* _d_ `e`", False, "a\\|b \\*c\\* \\_d\\_ \\`e\\`"),
+        ("<b>&</b>", False, "&lt;b&gt;&amp;&lt;/b&gt;"),
+        ("two\nlines", False, "two lines"),
+        ("1\u202f234", False, "1\u202f234"),
     ],
 )
-def test_markdown_escape_keeps_text_plain(text: str, expected: str) -> None:
-    assert markdown_escape(text) == expected
+def test_markdown_escape_keeps_text_plain(text: str, starts_block: bool, expected: str) -> None:
+    assert markdown_escape(text, starts_block=starts_block) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "language", "expected"),
+    [
+        ("500k-1M", "ru", "500 тыс.–1 млн"),
+        ("<200k", "ru", "до 200 тыс."),
+        ("2M+", "ru", "от 2 млн"),
+        ("18-24", "en", "18–24"),
+        ("active", "ru", "активен"),
+        ("М", "en", "men"),
+        ("Ростов", "en", "Ростов"),
+    ],
+)
+def test_levels_read_in_the_reports_language(label: str, language: Language, expected: str) -> None:
+    assert level_label(label, language) == expected
 
 
 def test_cli_refuses_a_warehouse_without_hypothesis_results(
@@ -301,8 +384,6 @@ def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--language" in capsys.readouterr().out
 
 
-def test_charts_are_the_same_bytes_for_the_same_data(analysed_sample_warehouse: Warehouse) -> None:
-    with duckdb.connect(str(analysed_sample_warehouse.duckdb_path), read_only=True) as connection:
-        figures = read_report_figures(connection)
-    first, second = (build_document(figures, "en").charts for _ in range(2))
+def test_charts_are_the_same_bytes_for_the_same_data(sample_figures: ReportFigures) -> None:
+    first, second = (build_document(sample_figures, "en").charts for _ in range(2))
     assert [chart.png for chart in first] == [chart.png for chart in second]

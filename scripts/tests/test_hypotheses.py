@@ -222,3 +222,74 @@ def test_help_exits_zero() -> None:
     with pytest.raises(SystemExit) as exit_info:
         hypotheses.main(["--help"])
     assert exit_info.value.code == 0
+
+
+TRANSLATED = """
+hypotheses:
+  - id: R1
+    question: do balances differ
+    question_ru: различаются ли остатки
+    kind: compare_values
+    mart: dim_customers
+    metric: balance
+    groups:
+      - {label: churned, label_ru: ушедшие, filter: is_churned}
+      - {label: retained, filter: not is_churned}
+    alternative: less
+  - {id: R2, question: churn by city, kind: rates_across_levels, mart: dim_customers,
+     metric: is_churned, by: city, alternative: two-sided}
+"""
+
+
+def test_translations_are_optional_and_fall_back_to_english(tmp_path: Path) -> None:
+    registry_path = tmp_path / "translated.yml"
+    registry_path.write_text(TRANSLATED, encoding="utf-8")
+    values, levels = load_registry(registry_path)
+    assert values.question_ru == "различаются ли остатки"
+    assert [group.label_ru for group in values.groups] == ["ушедшие", None]
+    assert [hypotheses.group_label(group, "ru") for group in values.groups] == [
+        "ушедшие",
+        "retained",
+    ]
+    assert levels.question_ru is None
+
+
+def test_conclusions_state_the_figures_test_and_verdict_in_each_language(tmp_path: Path) -> None:
+    registry_path = tmp_path / "translated.yml"
+    registry_path.write_text(TRANSLATED, encoding="utf-8")
+    values, levels = load_registry(registry_path)
+    result = {
+        "verdict": "contradicted",
+        "primary_test": "mann_whitney_u",
+        "p_value_holm": 1.0,
+        "p_value_opposite": 1.2e-70,
+        "median_1": 782410.47,
+        "mean_1": 1133993.0,
+        "median_2": 475382.4,
+        "mean_2": 733983.2,
+    }
+    assert hypotheses.conclude(values, result, "ru") == (
+        "ушедшие: медиана 782\u202f410 руб., среднее 1\u202f133\u202f993 руб.; "
+        "retained: медиана 475\u202f382 руб., среднее 733\u202f983 руб.; "
+        "U-критерий Манна–Уитни: p = 1 (с поправкой Холма). "
+        "Данные противоречат гипотезе: различие направлено в обратную сторону "
+        "(односторонний p < 0,001)."
+    )
+    assert hypotheses.conclude(values, result, "en") == (
+        "churned: median 782,410 roubles, mean 1,133,993 roubles; "
+        "retained: median 475,382 roubles, mean 733,983 roubles; "
+        "Mann-Whitney U test: p = 1 (Holm-adjusted). "
+        "The data contradict the hypothesis: the difference runs the other way "
+        "(one-sided p < 0.001 in that direction)."
+    )
+    across = {
+        "verdict": "difference found",
+        "primary_test": "chi_square",
+        "p_value_holm": 0.0334,
+        "p_value_opposite": 0.0334,
+        "level_shares": [("Ростов", 0.1877), ("Рыбинск", 0.1618)],
+    }
+    assert hypotheses.conclude(levels, across, "ru") == (
+        "Город: Ростов 18,8%, Рыбинск 16,2%; критерий хи-квадрат: p = 0,033 "
+        "(с поправкой Холма). Различие статистически значимо."
+    )
