@@ -17,10 +17,14 @@ import duckdb
 
 from scripts import analysis_report, hypotheses
 from scripts.build_summary import format_summary, read_build_summary
+from scripts.file_lock import LockBusyError, exclusive_lock
 from scripts.localisation import LANGUAGES, Language
 from scripts.publish import PublishError, Release, publish, serving_dir_for
 from scripts.report.figures import ReportDataError
 from scripts.warehouse import PROJECT_DIR, Warehouse, resolve_warehouse, run_dbt
+
+# EX_TEMPFAIL: the warehouse is busy; running again later will work.
+BUSY_EXIT_CODE = 75
 
 
 @dataclass(frozen=True)
@@ -104,8 +108,31 @@ def format_deliverables(
     )
 
 
+def build_lock_path(duckdb_path: Path) -> Path:
+    """The lock one run of the main job holds on a warehouse, beside the warehouse file."""
+    return duckdb_path.with_name(f"{duckdb_path.name}.build.lock")
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse_arguments(argv, resolve_warehouse(os.environ, Path.cwd()))
+    lock_path = build_lock_path(options.warehouse.duckdb_path)
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # a second run on the same warehouse refuses at once rather than queue behind a long
+        # build; DuckDB's own file lock would stop it later, mid-build, with a vaguer message
+        with exclusive_lock(lock_path, timeout_seconds=0):
+            return run(options)
+    except LockBusyError:
+        print(
+            f"error: another build of {options.warehouse.duckdb_path} is running "
+            f"(it holds {lock_path}); run again when it has finished",
+            file=sys.stderr,
+        )
+        return BUSY_EXIT_CODE
+
+
+def run(options: Options) -> int:
+    """Every step of the main job, in order; the first that fails ends it with its exit code."""
     warehouse = options.warehouse
     build = run_dbt(["build"], warehouse, artifacts_dir=options.dbt_artifacts_dir)
     if build.returncode != 0:

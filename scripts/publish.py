@@ -23,7 +23,6 @@ one release resolves `current` once (os.path.realpath) and opens everything from
 from __future__ import annotations
 
 import argparse
-import fcntl
 import hashlib
 import json
 import math
@@ -32,9 +31,7 @@ import re
 import shutil
 import stat
 import sys
-import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -44,6 +41,7 @@ from typing import Any
 import duckdb
 import tableauhyperapi as hyper
 
+from scripts.file_lock import LockBusyError, exclusive_lock
 from scripts.warehouse import add_database_argument
 
 SERVING_FILE = "bank_serving.duckdb"
@@ -60,7 +58,6 @@ SOURCE_ALIAS = "source_warehouse"
 ROWS_PER_FETCH = 10_000
 FLOAT_SIGNIFICANT_DIGITS = 12
 CHECKSUM_MODULUS = 2**256
-LOCK_POLL_SECONDS = 0.05
 
 HYPER_TYPES = {
     "BOOLEAN": "bool",
@@ -226,32 +223,6 @@ def _fetch_rows(connection: duckdb.DuckDBPyConnection, sql: str) -> Iterator[tup
     result = connection.execute(sql)
     while batch := result.fetchmany(ROWS_PER_FETCH):
         yield from batch
-
-
-@contextmanager
-def _exclusive_lock(lock_path: Path, timeout_seconds: float) -> Iterator[None]:
-    # The lock file is never deleted: a publish waiting on the old inode would then lock a file
-    # nobody else can see, and two publishes would run at once.
-    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout_seconds
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise PublishError(
-                        f"another publish still holds {lock_path} after {timeout_seconds:g} s; "
-                        "try again when it has finished"
-                    ) from None
-                time.sleep(min(LOCK_POLL_SECONDS, remaining))
-        yield
-    finally:
-        # The kernel drops the lock with the descriptor, also when the process dies, so a crashed
-        # publish never leaves the serving area locked.
-        os.close(descriptor)
 
 
 def _fsync_path(path: Path) -> None:
@@ -511,13 +482,19 @@ def publish(
         raise PublishError(f"warehouse {warehouse} does not exist; run dbt build")
     serving = serving_dir.absolute()
     serving.mkdir(parents=True, exist_ok=True)
-    with _exclusive_lock(serving / LOCK_FILE, lock_timeout_seconds):
-        # Taken under the lock, so release ids sort in the order the releases were published.
-        published_at = datetime.now(UTC)
-        release_id = new_release_id(published_at, os.getpid())
-        marts = _build_release(warehouse, serving / RELEASES, release_id, published_at)
-        previous = _switch_current(serving, release_id)
-        _prune(serving, {release_id} if previous is None else {release_id, previous})
+    try:
+        with exclusive_lock(serving / LOCK_FILE, lock_timeout_seconds):
+            # Taken under the lock, so release ids sort in the order they were published.
+            published_at = datetime.now(UTC)
+            release_id = new_release_id(published_at, os.getpid())
+            marts = _build_release(warehouse, serving / RELEASES, release_id, published_at)
+            previous = _switch_current(serving, release_id)
+            _prune(serving, {release_id} if previous is None else {release_id, previous})
+    except LockBusyError:
+        raise PublishError(
+            f"another publish still holds {serving / LOCK_FILE} after {lock_timeout_seconds:g} s; "
+            "try again when it has finished"
+        ) from None
     return Release(
         release_id=release_id,
         directory=serving / RELEASES / release_id,
