@@ -1,6 +1,8 @@
 {#- Stops the build with a message that names the file and the problem when a file-backed source
-    is missing, ambiguous, empty, has no data rows or lacks a column declared in its source YAML.
-    Without this, DuckDB would fail later with a binder error that names neither. -#}
+    is missing, ambiguous, empty, not in the declared encoding, has no data rows, lacks a column
+    declared in its source YAML or names one twice, or when the vars describing the file's
+    dialect are unusable. Without this, DuckDB would fail later with an error that names neither
+    the file nor the fix. -#}
 {% macro assert_csv_source_is_usable(source_name, table_name, path) -%}
     {{ return(adapter.dispatch('assert_csv_source_is_usable', 'bank_churn')(source_name, table_name, path)) }}
 {%- endmacro %}
@@ -31,6 +33,8 @@
             {{ exceptions.raise_compiler_error(where ~ " is empty (" ~ size_bytes ~ " bytes).") }}
         {%- endif -%}
 
+        {{ assert_csv_dialect_is_usable(where, quoted_path) }}
+
         {%- set found_columns = source_file_columns(source_name, table_name) -%}
         {%- set declared = graph.sources.values()
             | selectattr('source_name', 'equalto', source_name)
@@ -43,8 +47,16 @@
             {%- endif -%}
         {%- endfor -%}
         {%- if missing -%}
-            {{ exceptions.raise_compiler_error(where ~ " lacks required column(s): " ~ missing | join(', ') ~ ". Columns found: " ~ found_columns | join(', ') ~ ".") }}
+            {%- set delimiter = var('customers_csv_delimiter') -%}
+            {%- set hint = [] -%}
+            {%- for candidate in [',', ';', '\t', '|'] if candidate != delimiter and candidate in found_columns | join('') -%}
+                {%- do hint.append(" The header looks separated by '" ~ (candidate if candidate != '\t' else 'tab') ~ "', not '" ~ delimiter ~ "': build with --vars '{customers_csv_delimiter: \"" ~ (candidate if candidate != '\t' else '\\t') ~ "\"}'.") -%}
+            {%- endfor -%}
+            {{ exceptions.raise_compiler_error(where ~ " lacks required column(s): " ~ missing | join(', ') ~ ". Columns found: " ~ found_columns | join(', ') ~ "." ~ hint | first | default('')) }}
         {%- endif -%}
+        {%- for column_name in declared.columns if (column_name | lower ~ '_1') in found_columns -%}
+            {{ exceptions.raise_compiler_error(where ~ " names column " ~ column_name ~ " more than once in its header, so which one holds the data is unknown. Columns found: " ~ found_columns | join(', ') ~ ".") }}
+        {%- endfor -%}
 
         {%- set reader = source(source_name, table_name) -%}
         {%- set data_rows = run_query("select count(*) from (select 1 as present from " ~ reader ~ " limit 1) as first_row").columns[0].values()[0] -%}

@@ -1,4 +1,10 @@
 {{ assert_csv_source_is_usable('bank', 'customers', customers_csv_path()) }}
+-- depends_on: {{ ref('single_byte_encodings') }}
+{%- set file_columns = [
+    'userid', 'score', 'city', 'gender', 'age', 'equity', 'balance', 'products', 'credit_card',
+    'last_activity', 'est_salary', 'churn',
+] -%}
+{%- set maps_encoding = var('customers_csv_encoding') | lower != customers_csv_read_encoding() -%}
 {#- Fields beyond the header (a line with too many fields) arrive as columnN. -#}
 {%- set overflow_columns = [] -%}
 {%- for column_name in source_file_columns('bank', 'customers') -%}
@@ -23,6 +29,32 @@ numbered as (
         source.*,
         row_number() over () as source_row_number
     from source
+
+),
+{%- if maps_encoding %}
+
+encoding_map as (
+
+    select
+        {{ dbt.listagg('chr(byte_value)', "''", 'order by byte_value') }} as from_characters,
+        {{ dbt.listagg('chr(code_point)', "''", 'order by byte_value') }} as to_characters
+    from {{ ref('single_byte_encodings') }}
+    where encoding = '{{ var('customers_csv_encoding') | lower | replace("'", "''") }}'
+
+),
+{%- endif %}
+
+decoded as (
+
+    select
+        {%- for column_name in file_columns + overflow_columns %}
+            {{ file_text('numbered.' ~ column_name) }} as {{ column_name }},
+        {%- endfor %}
+        numbered.source_row_number
+    from numbered
+    {%- if maps_encoding %}
+    cross join encoding_map
+    {%- endif %}
 
 ),
 
@@ -63,7 +95,7 @@ final as (
             cast(null as {{ dbt.type_string() }})
         {%- endif %} as overflow_text
 
-    from numbered
+    from decoded
 
 )
 
