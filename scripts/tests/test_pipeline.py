@@ -3,6 +3,7 @@ the serving file open the whole time."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -35,6 +36,11 @@ def printed_paths(output: str) -> dict[str, Path]:
         if match:
             paths[label] = Path(match.group(1).rstrip(";"))
     return paths
+
+
+def mart_checksums(release: Path) -> dict[str, str]:
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    return {mart["name"]: mart["checksum"] for mart in manifest["marts"]}
 
 
 def test_main_command_runs_twice_while_a_reader_holds_the_serving_file(
@@ -72,6 +78,10 @@ def test_main_command_runs_twice_while_a_reader_holds_the_serving_file(
             output = capsys.readouterr().out
             # the reader keeps the release it opened: consistent, never half-written
             assert read(table) == published[table]
+
+    # the same input twice gives the same contents, mart by mart
+    second, first_of_two = sorted((serving / "releases").iterdir(), reverse=True)
+    assert mart_checksums(second) == mart_checksums(first_of_two)
 
     paths = printed_paths(output)
     assert set(paths) == {
