@@ -34,6 +34,11 @@ class Options:
     reports_dir: Path
     language: Language
     dbt_artifacts_dir: Path | None
+    dbt_vars: str | None = None
+
+    @property
+    def dbt_var_arguments(self) -> list[str]:
+        return ["--vars", self.dbt_vars] if self.dbt_vars else []
 
 
 def parse_arguments(argv: list[str] | None, defaults: Warehouse) -> Options:
@@ -71,6 +76,14 @@ def parse_arguments(argv: list[str] | None, defaults: Warehouse) -> Options:
         type=Path,
         help="where dbt writes target/ and logs/ (default: the project's own)",
     )
+    parser.add_argument(
+        "--vars",
+        dest="dbt_vars",
+        metavar="YAML",
+        help="dbt vars for the build, e.g. the dialect of an Excel export: "
+        '\'{customers_csv_encoding: cp1251, customers_csv_delimiter: ";", '
+        'customers_csv_decimal_separator: ","}\'',
+    )
     arguments = parser.parse_args(argv)
     warehouse = replace(
         defaults,
@@ -85,6 +98,7 @@ def parse_arguments(argv: list[str] | None, defaults: Warehouse) -> Options:
         dbt_artifacts_dir=arguments.dbt_artifacts_dir.resolve()
         if arguments.dbt_artifacts_dir
         else None,
+        dbt_vars=arguments.dbt_vars,
     )
 
 
@@ -134,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
 def run(options: Options) -> int:
     """Every step of the main job, in order; the first that fails ends it with its exit code."""
     warehouse = options.warehouse
-    build = run_dbt(["build"], warehouse, artifacts_dir=options.dbt_artifacts_dir)
+    build = run_dbt(
+        ["build", *options.dbt_var_arguments], warehouse, artifacts_dir=options.dbt_artifacts_dir
+    )
     if build.returncode != 0:
         print(f"dbt build failed (exit {build.returncode}); see the messages above.")
         return build.returncode
@@ -152,7 +168,9 @@ def run(options: Options) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     docs = run_dbt(
-        ["docs", "generate", "--static"], warehouse, artifacts_dir=options.dbt_artifacts_dir
+        ["docs", "generate", "--static", *options.dbt_var_arguments],
+        warehouse,
+        artifacts_dir=options.dbt_artifacts_dir,
     )
     if docs.returncode != 0:
         print(f"dbt docs generate failed (exit {docs.returncode}); see the messages above.")

@@ -105,3 +105,13 @@ def test_main_command_runs_twice_while_a_reader_holds_the_serving_file(
     with duckdb.connect(str(paths["serving file (Tableau)"]), read_only=True) as connection:
         tested = connection.execute("select count(*) from rpt_hypothesis_results").fetchone()
     assert tested == (len(load_registry(DEFAULT_REGISTRY)),)
+
+
+def test_vars_reach_every_dbt_command(tmp_path: Path) -> None:
+    defaults = Warehouse(customers_csv=tmp_path / "in.csv", duckdb_path=tmp_path / "w.duckdb")
+    excel = '{customers_csv_encoding: cp1251, customers_csv_delimiter: ";"}'
+    assert pipeline.parse_arguments(["--vars", excel], defaults).dbt_var_arguments == [
+        "--vars",
+        excel,
+    ]
+    assert pipeline.parse_arguments([], defaults).dbt_var_arguments == []
