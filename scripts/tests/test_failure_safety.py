@@ -21,8 +21,8 @@ group, so dbt dies with the pipeline -- and prove:
 
 "Complete" means: the manifest names every Tableau mart of the warehouse, the release folder holds
 exactly the files the manifest lists, and each mart's checksum (`scripts.publish.checksum`) is the
-same in the manifest, the serving DuckDB file, the Parquet file and the Hyper extract -- and, where
-the warehouse is known, equal to `select * from <mart>` in the warehouse.
+same in the manifest, the serving DuckDB file, the Parquet file, the Hyper extract and the
+warehouse's own `select * from <mart>`.
 
 Kill points are drawn from `random.Random(SEED)`, so a failure names its kill point and replays with
 the same seed. No assertion depends on timing: durations are measured only to place kill points.
@@ -70,8 +70,8 @@ from scripts.warehouse import DEFAULT_CUSTOMERS_CSV, PROJECT_DIR, Warehouse
 
 SEED = 20_251_128
 KILLS = 5
-POLL_SECONDS = 0.01
-WATCH_SECONDS = 0.003
+POLL_SECONDS = 0.02
+WATCH_SECONDS = 0.005
 # Generous: only a hung process ever reaches them, and then the test fails instead of hanging.
 RUN_TIMEOUT_SECONDS = 900.0
 EXIT_TIMEOUT_SECONDS = 60.0
@@ -192,11 +192,16 @@ def hyper_checksum(process: HyperProcess, extract: Path, mart: str, scratch: Pat
     return checksum([python_value(value) for value in row] for row in rows)
 
 
+def mart_checksums(warehouse: Path) -> dict[str, str]:
+    """The checksum of `select * from <mart>` for every Tableau mart of the warehouse."""
+    return {mart: table_checksum(warehouse, mart) for mart in tableau_marts(base_tables(warehouse))}
+
+
 def assert_complete_release(
-    release: Path, hyper: HyperProcess, scratch: Path, warehouse: Path | None = None
+    release: Path, hyper: HyperProcess, scratch: Path, warehouse_marts: dict[str, str]
 ) -> None:
-    """The release holds exactly what its manifest lists, every copy of every mart has the
-    manifest's checksum and, if `warehouse` is given, so has the warehouse's own table."""
+    """The release holds exactly what its manifest lists, its marts are the warehouse's marts
+    (`mart_checksums`), and every copy of every mart has the warehouse's checksum."""
     assert RELEASE_LINK.fullmatch(f"{RELEASES}/{release.name}"), f"{release} is not a release"
     manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["release_id"] == release.name
@@ -215,10 +220,7 @@ def assert_complete_release(
         assert parquet_checksum(release / entry["parquet"]) == expected, (release, mart)
         extract = release / entry["hyper"]
         assert hyper_checksum(hyper, extract, mart, scratch) == expected, (release, mart)
-    if warehouse is not None:
-        assert sorted(marts) == tableau_marts(base_tables(warehouse))
-        for mart, entry in marts.items():
-            assert table_checksum(warehouse, mart) == entry["checksum"], (release, mart)
+    assert {mart: entry["checksum"] for mart, entry in marts.items()} == warehouse_marts
 
 
 def assert_serving_safe(
@@ -227,7 +229,7 @@ def assert_serving_safe(
     seen: set[str],
     hyper: HyperProcess,
     scratch: Path,
-    warehouse: Path,
+    warehouse_marts: Callable[[], dict[str, str]],
     context: str,
 ) -> ServingState:
     """After a run that was killed or ended: `current` names a complete release and always did,
@@ -240,7 +242,7 @@ def assert_serving_safe(
     assert tree_digest(serving / before.link) == before.files, f"{context}: {before.link} changed"
     if after.link != before.link:
         # the run got past the switch before it died, or had already finished
-        assert_complete_release(serving / after.link, hyper, scratch, warehouse)
+        assert_complete_release(serving / after.link, hyper, scratch, warehouse_marts())
     return after
 
 
@@ -312,6 +314,30 @@ def wait_until(run: Run, ready: Callable[[], bool], deadline: float) -> bool:
             return ready()
         time.sleep(POLL_SECONDS)
     return False
+
+
+class DbtProgress:
+    """How far the build's dbt has got, from the `k of N START` lines it prints."""
+
+    def __init__(self, stdout: Path) -> None:
+        self._stdout = stdout
+        self._read = 0
+        self._pending = ""
+        self.node = 0
+        self.nodes = 0
+
+    def reached(self, fraction: float) -> bool:
+        """Has dbt started the node `fraction` of the way through its run?"""
+        with self._stdout.open("rb") as output:
+            output.seek(self._read)
+            new = output.read()
+        self._read += len(new)
+        *lines, self._pending = (self._pending + new.decode(errors="replace")).split("\n")
+        for line in lines:
+            if started := DBT_NODE_STARTED.search(line):
+                self.node = max(self.node, int(started[1]))
+                self.nodes = int(started[2])
+        return self.nodes > 0 and self.node >= max(1, math.ceil(fraction * self.nodes))
 
 
 @pytest.fixture
@@ -414,8 +440,10 @@ def test_publish_killed_at_random_points_keeps_current_and_next_publish_removes_
     start: Callable[[list[str], str], Run],
     hyper: HyperProcess,
 ) -> None:
+    """Five publishes killed, each starting from what the one before left; then one that runs."""
     rng = random.Random(SEED)
     warehouse = copy_warehouse(analysed_sample_warehouse, tmp_path)
+    expected = mart_checksums(warehouse)
     serving = tmp_path / "serving"
     scratch = tmp_path / "scratch"
     arguments = ["scripts.publish", "--database", str(warehouse), "--serving-dir", str(serving)]
@@ -423,7 +451,7 @@ def test_publish_killed_at_random_points_keeps_current_and_next_publish_removes_
     first = start(arguments, "publish-first")
     assert finish(first) == 0, first.output()
     duration = time.monotonic() - first.started
-    assert_complete_release(serving / os.readlink(serving / CURRENT), hyper, scratch, warehouse)
+    assert_complete_release(serving / os.readlink(serving / CURRENT), hyper, scratch, expected)
 
     # three kills anywhere in a publish, then two while the release is being built: one at a
     # random moment of the rest of the publish, the last at once, so a .partial surely remains
@@ -452,7 +480,7 @@ def test_publish_killed_at_random_points_keeps_current_and_next_publish_removes_
         context = f"publish kill {number} (seed {SEED}, {point}, exit {returncode})"
         assert returncode in {-signal.SIGKILL, 0}, f"{context}\n{run.output()}"
         after = assert_serving_safe(
-            serving, before, watcher.seen, hyper, scratch, warehouse, context
+            serving, before, watcher.seen, hyper, scratch, lambda: expected, context
         )
         if returncode == 0:
             assert after.link != before.link, context
@@ -469,11 +497,11 @@ def test_publish_killed_at_random_points_keeps_current_and_next_publish_removes_
         assert finish(last) == 0, last.output()
     published = re.search(r"Published release (\S+):", last.stdout.read_text(encoding="utf-8"))
     assert published, last.output()
+    # checks that the new release is complete and equals the warehouse
     after = assert_serving_safe(
-        serving, before, watcher.seen, hyper, scratch, warehouse, "publish after the kills"
+        serving, before, watcher.seen, hyper, scratch, lambda: expected, "publish after kills"
     )
     assert after.link == f"{RELEASES}/{published[1]}"
-    assert_complete_release(serving / after.link, hyper, scratch, warehouse)
     # no .partial was ever current, and the next publish removed them all with any other leftover
     assert not set(leftovers) & {Path(target).name for target in watcher.seen}
     assert partials(serving) == []
@@ -496,37 +524,32 @@ def test_build_killed_during_dbt_keeps_current_then_of_two_builds_at_once_one_pu
     scratch = tmp_path / "scratch"
     publish(warehouse, serving)
     first = serving_state(serving)
-    assert_complete_release(serving / first.link, hyper, scratch, warehouse)
     arguments = ["scripts.pipeline", *pipeline_arguments(tmp_path, warehouse, serving)]
 
+    def rebuilt_marts() -> dict[str, str]:
+        return mart_checksums(warehouse)
+
     for number, fraction in enumerate(spread(rng, KILLS), 1):
-        nodes: list[int] = []
-
-        def started_enough(run: Run, fraction: float = fraction, nodes: list[int] = nodes) -> bool:
-            started = DBT_NODE_STARTED.findall(run.stdout.read_text(errors="replace"))
-            if not started:
-                return False
-            total = int(started[0][1])
-            nodes[:] = [max(int(node) for node, _ in started), total]
-            return nodes[0] >= max(1, math.ceil(fraction * total))
-
         before = serving_state(serving)
         with CurrentWatcher(serving) as watcher:
             run = start(arguments, f"build-kill-{number}")
+            progress = DbtProgress(run.stdout)
             reached = wait_until(
-                run, lambda run=run: started_enough(run), run.started + RUN_TIMEOUT_SECONDS
+                run,
+                lambda progress=progress, fraction=fraction: progress.reached(fraction),
+                run.started + RUN_TIMEOUT_SECONDS,
             )
             assert reached, f"build {number} ended before dbt ran its nodes\n{run.output()}"
             # land inside a node, not just as it starts
             time.sleep(rng.uniform(0.0, 0.25))
             returncode = kill_build(run)
         context = (
-            f"build kill {number} (seed {SEED + 1}, at dbt node {nodes[0]} of {nodes[1]}, "
-            f"fraction {fraction:.3f}, exit {returncode})"
+            f"build kill {number} (seed {SEED + 1}, fraction {fraction:.3f}: "
+            f"dbt node {progress.node} of {progress.nodes}, exit {returncode})"
         )
         assert returncode in {-signal.SIGKILL, 0}, f"{context}\n{run.output()}"
         after = assert_serving_safe(
-            serving, before, watcher.seen, hyper, scratch, warehouse, context
+            serving, before, watcher.seen, hyper, scratch, rebuilt_marts, context
         )
         if returncode == -signal.SIGKILL:
             # killed before its publish: the release readers have is the only one, untouched
@@ -545,11 +568,10 @@ def test_build_killed_during_dbt_keeps_current_then_of_two_builds_at_once_one_pu
         assert part in message, outputs
     assert "Running with dbt" not in refused.stdout.read_text(encoding="utf-8")
 
+    # the build that ran rebuilt the warehouse and published it as a new, complete release
     after = assert_serving_safe(
-        serving, before, watcher.seen, hyper, scratch, warehouse, "two builds at once"
+        serving, before, watcher.seen, hyper, scratch, rebuilt_marts, "two builds at once"
     )
-    # the build that ran rebuilt the warehouse and published it, complete, as the new release
     assert after.link != before.link
-    assert_complete_release(serving / after.link, hyper, scratch, warehouse)
     assert release_entries(serving) == sorted({Path(before.link).name, Path(after.link).name})
     assert leftover_links(serving) == []
