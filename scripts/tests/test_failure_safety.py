@@ -61,12 +61,13 @@ from scripts.publish import (
     MANIFEST,
     RELEASES,
     SERVING_FILE,
+    PublishError,
     checksum,
     publish,
     tableau_marts,
 )
 from scripts.tests.held_reader import table_checksum
-from scripts.warehouse import DEFAULT_CUSTOMERS_CSV, PROJECT_DIR, Warehouse
+from scripts.warehouse import DEFAULT_CUSTOMERS_CSV, PROJECT_DIR, Warehouse, run_dbt
 
 SEED = 20_251_128
 KILLS = 5
@@ -575,3 +576,24 @@ def test_build_killed_during_dbt_keeps_current_then_of_two_builds_at_once_one_pu
     assert after.link != before.link
     assert release_entries(serving) == sorted({Path(before.link).name, Path(after.link).name})
     assert leftover_links(serving) == []
+
+
+def test_a_rebuilt_customer_table_leaves_no_stale_hypothesis_results_to_publish(
+    analysed_sample_warehouse: Warehouse, tmp_path: Path
+) -> None:
+    # a run killed between dbt build and the hypothesis script must not publish last build's
+    # results beside this build's marts
+    warehouse = Warehouse(
+        customers_csv=analysed_sample_warehouse.customers_csv,
+        duckdb_path=tmp_path / "bank.duckdb",
+    )
+    shutil.copyfile(analysed_sample_warehouse.duckdb_path, warehouse.duckdb_path)
+    rebuilt = run_dbt(
+        ["run", "--select", "dim_customers"], warehouse, artifacts_dir=tmp_path, capture_output=True
+    )
+    assert rebuilt.returncode == 0, rebuilt.stdout[-3000:]
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
+        tables = {name for (name,) in connection.execute("show tables").fetchall()}
+    assert "rpt_hypothesis_results" not in tables
+    with pytest.raises(PublishError, match="rpt_hypothesis_results"):
+        publish(warehouse.duckdb_path, tmp_path / "serving")
