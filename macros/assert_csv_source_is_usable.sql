@@ -34,6 +34,7 @@
         {%- endif -%}
 
         {{ assert_csv_dialect_is_usable(where, quoted_path) }}
+        {{ assert_csv_quoting_is_sound(where, quoted_path) }}
 
         {%- set found_columns = source_file_columns(source_name, table_name) -%}
         {%- set declared = graph.sources.values()

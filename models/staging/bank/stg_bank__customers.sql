@@ -5,11 +5,17 @@
     'last_activity', 'est_salary', 'churn',
 ] -%}
 {%- set maps_encoding = var('customers_csv_encoding') | lower != customers_csv_read_encoding() -%}
-{#- Fields beyond the header (a line with too many fields) arrive as columnN. -#}
+{#- Fields beyond the header (a line with too many fields) arrive as columns named after their
+    position (`column12`) at the end. A header column left unnamed (a spreadsheet's index) is
+    also called columnN, but sits before the named ones, so only the trailing run counts. -#}
+{%- set found_columns = source_file_columns('bank', 'customers') -%}
 {%- set overflow_columns = [] -%}
-{%- for column_name in source_file_columns('bank', 'customers') -%}
-    {%- if column_name.startswith('column') and column_name[6:].isdigit() -%}
-        {%- do overflow_columns.append(column_name) -%}
+{%- for column_name in found_columns | reverse -%}
+    {%- set position = found_columns | length - loop.index -%}
+    {%- if overflow_columns | length == loop.index0
+        and column_name.startswith('column') and column_name[6:].isdigit()
+        and column_name[6:] | int == position -%}
+        {%- do overflow_columns.insert(0, column_name) -%}
     {%- endif -%}
 {%- endfor %}
 
