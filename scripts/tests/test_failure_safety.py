@@ -49,9 +49,8 @@ from pathlib import Path
 from types import TracebackType
 
 import duckdb
-import pyarrow.parquet as pq
 import pytest
-from tableauhyperapi import Connection, Date, HyperProcess, TableName, Telemetry, Timestamp
+from tableauhyperapi import Connection, HyperProcess, TableName, Telemetry
 
 from scripts import pipeline
 from scripts.file_lock import exclusive_lock
@@ -67,6 +66,7 @@ from scripts.publish import (
     tableau_marts,
 )
 from scripts.tests.held_reader import table_checksum
+from scripts.tests.release_contents import base_tables, hyper_value, parquet_rows
 from scripts.warehouse import DEFAULT_CUSTOMERS_CSV, PROJECT_DIR, Warehouse, run_dbt
 
 SEED = 20_251_128
@@ -159,26 +159,8 @@ class CurrentWatcher:
 # --- checking a release -----------------------------------------------------------------------
 
 
-def base_tables(database: Path) -> list[str]:
-    with duckdb.connect(str(database), read_only=True) as connection:
-        return [
-            name
-            for (name,) in connection.execute(
-                "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
-            ).fetchall()
-        ]
-
-
 def parquet_checksum(path: Path) -> str:
-    return checksum(list(row.values()) for row in pq.read_table(path).to_pylist())
-
-
-def python_value(value: object) -> object:
-    if isinstance(value, Date):
-        return value.to_date()
-    if isinstance(value, Timestamp):
-        return value.to_datetime()
-    return value
+    return checksum(parquet_rows(path))
 
 
 def hyper_checksum(process: HyperProcess, extract: Path, mart: str, scratch: Path) -> str:
@@ -190,7 +172,7 @@ def hyper_checksum(process: HyperProcess, extract: Path, mart: str, scratch: Pat
     with Connection(process.endpoint, str(copy)) as connection:
         rows = connection.execute_list_query(f"select * from {name}")
     copy.unlink()
-    return checksum([python_value(value) for value in row] for row in rows)
+    return checksum([hyper_value(value) for value in row] for row in rows)
 
 
 def mart_checksums(warehouse: Path) -> dict[str, str]:

@@ -16,17 +16,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pyarrow.parquet as pq
 import pytest
 from tableauhyperapi import (
     Connection,
-    Date,
     HyperProcess,
     SchemaName,
     SqlType,
     TableName,
     Telemetry,
-    Timestamp,
 )
 
 from scripts import publish as publish_module
@@ -41,6 +38,7 @@ from scripts.publish import (
     tableau_marts,
 )
 from scripts.tests.held_reader import held_reader, table_checksum
+from scripts.tests.release_contents import base_tables, hyper_value, parquet_rows
 from scripts.warehouse import PROJECT_DIR, Warehouse
 
 SYNTHETIC_MARTS = ["dim_customers", "fct_customer_churn_risk", "rpt_hypothesis_results", "rpt_x"]
@@ -118,14 +116,6 @@ def hyper(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HyperProcess]:
         yield process
 
 
-def python_value(value: object) -> object:
-    if isinstance(value, Date):
-        return value.to_date()
-    if isinstance(value, Timestamp):
-        return value.to_datetime()
-    return value
-
-
 def duckdb_contents(database: Path, table: str) -> tuple[int, str]:
     with duckdb.connect(str(database), read_only=True) as connection:
         rows = connection.execute(f'select * from main."{table}"').fetchall()
@@ -133,7 +123,7 @@ def duckdb_contents(database: Path, table: str) -> tuple[int, str]:
 
 
 def parquet_contents(path: Path) -> tuple[int, str]:
-    rows = [list(row.values()) for row in pq.read_table(path).to_pylist()]
+    rows = parquet_rows(path)
     return len(rows), checksum(rows)
 
 
@@ -145,7 +135,7 @@ def hyper_contents(process: HyperProcess, path: Path, table: str) -> tuple[int, 
         name = TableName("Extract", table)
         types = [column.type for column in connection.catalog.get_table_definition(name).columns]
         rows = [
-            [python_value(value) for value in row]
+            [hyper_value(value) for value in row]
             for row in connection.execute_list_query(f"select * from {name}")
         ]
     return len(rows), checksum(rows), types
@@ -158,16 +148,6 @@ def column_types(database: Path, table: str) -> list[tuple[str, str]]:
             "where schema_name = 'main' and table_name = ? order by column_index",
             [table],
         ).fetchall()
-
-
-def base_tables(database: Path) -> list[str]:
-    with duckdb.connect(str(database), read_only=True) as connection:
-        return [
-            name
-            for (name,) in connection.execute(
-                "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
-            ).fetchall()
-        ]
 
 
 def assert_release_matches(
