@@ -63,10 +63,14 @@ def png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def _percent_tick(value: float, language: Language) -> str:
+    # ticks at 2.5% steps must not round to 2% and 3%: a decimal only where the tick needs one
+    whole = abs(value * 100 - round(value * 100)) < 1e-9
+    return format_percent(value, language, digits=0 if whole else 1)
+
+
 def _percent_axis(axes: Axes, language: Language) -> None:
-    axes.yaxis.set_major_formatter(
-        FuncFormatter(lambda value, _: format_percent(value, language, digits=0))
-    )
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: _percent_tick(value, language)))
     axes.set_ylabel(_text("churn_rate", language))
     axes.set_ylim(bottom=0)
     axes.grid(axis="y", alpha=0.3)

@@ -38,10 +38,18 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _html_cell(text: str, tag: str) -> str:
-    numeric = tag == "td" and NUMERIC_CELL.match(text) is not None
+def _html_cell(text: str, tag: str, numeric: bool = False) -> str:
     css = ' class="number"' if numeric else ""
     return f"<{tag}{css}>{_escape(text)}</{tag}>"
+
+
+def _numeric_columns(table: Table) -> list[bool]:
+    """Columns whose every cell is a number, right-aligned as a whole (a band column that mixes
+    `5` and `от 6` stays left-aligned)."""
+    return [
+        all(NUMERIC_CELL.match(row[index]) for row in table.rows)
+        for index in range(len(table.columns))
+    ]
 
 
 def _html_block(block: Block) -> str:
@@ -54,8 +62,12 @@ def _html_block(block: Block) -> str:
         return f"<ul>{items}</ul>"
     if isinstance(block, Table):
         head = "".join(_html_cell(column, "th") for column in block.columns)
+        numeric = _numeric_columns(block)
         body = "".join(
-            "<tr>" + "".join(_html_cell(cell, "td") for cell in row) + "</tr>" for row in block.rows
+            "<tr>"
+            + "".join(_html_cell(cell, "td", flag) for cell, flag in zip(row, numeric, strict=True))
+            + "</tr>"
+            for row in block.rows
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     encoded = base64.b64encode(block.png).decode("ascii")
