@@ -1,7 +1,7 @@
 {#- Part of assert_csv_source_is_usable: reads the file as plain lines and stops the build, naming
-    the line, where quoting is broken (text after a closing quote, a quote never closed) or a line
-    is longer than the reader takes. A lenient CSV reader would instead guess where such a field
-    ends and could change a value without a trace, so the file is refused before it is read. -#}
+    the line, where quoting is broken (text after a closing quote, a quote never closed). A
+    lenient CSV reader would instead guess where such a field ends and could change a value
+    without a trace, so the file is refused before it is read. -#}
 {% macro assert_csv_quoting_is_sound(where, quoted_path) -%}
     {%- set delimiter = var('customers_csv_delimiter') -%}
     {#- the delimiter inside a regular-expression class; `|` and tab need no escaping there -#}
