@@ -49,7 +49,9 @@ customer_points as (
 
     select
         customer_id,
-        sum(points) as risk_score,
+        -- summed as exact decimals: a parallel sum of doubles depends on the order rows arrive,
+        -- and a last-bit difference would reorder tied customers between two identical builds
+        cast(sum(cast(points as decimal(18, 12))) as {{ type_double() }}) as risk_score,
         count(*) as risk_features
     from feature_points
     group by customer_id
