@@ -69,27 +69,31 @@ def _frame(connection: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     return connection.execute(sql).df()
 
 
+def _lacking(
+    connection: duckdb.DuckDBPyConnection, names_sql: str, required: tuple[str, ...]
+) -> list[str]:
+    """The required names the catalogue query does not return."""
+    present = {name for (name,) in connection.execute(names_sql).fetchall()}
+    return [name for name in required if name not in present]
+
+
 def check_tables(connection: duckdb.DuckDBPyConnection) -> None:
-    present = {
-        name
-        for (name,) in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'main'"
-        ).fetchall()
-    }
-    missing = [name for name in REQUIRED_TABLES if name not in present]
+    missing = _lacking(
+        connection,
+        "select table_name from information_schema.tables where table_schema = 'main'",
+        REQUIRED_TABLES,
+    )
     if missing:
         raise ReportDataError(
             f"the warehouse lacks {', '.join(missing)}; run `dbt build` and "
             "`python -m scripts.hypotheses` first"
         )
-    written = {
-        name
-        for (name,) in connection.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = 'main' and table_name = 'rpt_hypothesis_results'"
-        ).fetchall()
-    }
-    lacking = [name for name in HYPOTHESIS_COLUMNS if name not in written]
+    lacking = _lacking(
+        connection,
+        "select column_name from information_schema.columns "
+        "where table_schema = 'main' and table_name = 'rpt_hypothesis_results'",
+        HYPOTHESIS_COLUMNS,
+    )
     if lacking:
         raise ReportDataError(
             f"rpt_hypothesis_results lacks {', '.join(lacking)}; "

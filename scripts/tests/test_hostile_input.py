@@ -40,6 +40,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from scripts.synthetic.schema import HEADER
 from scripts.warehouse import DEFAULT_CUSTOMERS_CSV, Warehouse, run_dbt
 
 BUILD_ARGUMENTS = (
@@ -72,21 +73,8 @@ BUILT_RELATIONS = frozenset(
     )
 )
 
-COLUMNS = (
-    "userid",
-    "score",
-    "city",
-    "gender",
-    "age",
-    "equity",
-    "balance",
-    "products",
-    "credit_card",
-    "last_activity",
-    "est_salary",
-    "churn",
-)
-HEADER = tuple(name.upper() if name in ("userid", "est_salary") else name for name in COLUMNS)
+# the real file's header, as the sample generator writes it; COLUMNS are the names lower-cased
+COLUMNS = tuple(name.lower() for name in HEADER)
 NUMBER_COLUMNS = tuple(name for name in COLUMNS if name not in ("city", "gender"))
 REQUIRED_FIELDS = (
     "user_id",
