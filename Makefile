@@ -7,7 +7,7 @@ SQL_PATHS := models tests analyses
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: run test install lint docs benchmark sample lock clean
+.PHONY: run test install lint docs benchmark mutations sample lock clean
 
 ## run: create the venv, install the pinned packages, build the warehouse, test the hypotheses,
 ## write the report, publish the marts for Tableau, generate the docs site and print where each is
@@ -45,6 +45,11 @@ docs: install
 ## benchmark: time the hypothesis script at 10 thousand and 10 million customers (minutes)
 benchmark: install
 	$(BIN)/python -m scripts.benchmarks.hypotheses_benchmark
+
+## mutations: apply each deliberate bug of scripts/tests/mutations.yml to a scratch copy and
+## check that the tests catch it (minutes; `make test` runs it too)
+mutations: install
+	$(BIN)/python -m scripts.mutation_check
 
 ## sample: regenerate the bundled synthetic sample
 sample: install

@@ -32,6 +32,7 @@ RESULT_COLUMNS = [
     "primary_test_reason",
     "statistic",
     "p_value",
+    "p_value_opposite",
     "p_value_holm",
     "is_rejected",
     "verdict",

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from scripts import analysis_report
@@ -387,3 +388,144 @@ def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
 def test_charts_are_the_same_bytes_for_the_same_data(sample_figures: ReportFigures) -> None:
     first, second = (build_document(sample_figures, "en").charts for _ in range(2))
     assert [chart.png for chart in first] == [chart.png for chart in second]
+
+
+# the marts the report reads (its exposure), but dim_customers, whose rows it only aggregates
+REPORT_MARTS = (
+    "rpt_data_quality",
+    "rpt_product_segments",
+    "rpt_segment_churn_profiles",
+    "rpt_churn_portrait",
+    "rpt_churn_intervals",
+    "rpt_churn_segments",
+    "rpt_retention_recommendations",
+    "rpt_churn_risk_lift",
+    "rpt_hypothesis_results",
+)
+NUMBER = re.compile(r"(?<![\w.,])[+\-]?\d(?:[\d,]*\d)?(?:\.\d+)?%?(?!\w)")
+SECTION_NUMBER = re.compile(r"^#+ \d+\. ")
+# display floors, not figures: shares under 0.1% and p-values under 0.001 read "<0.1%", "< 0.001"
+FLOORS = {"0.1%", "0.001"}
+
+
+def renderings(value: float) -> set[str]:
+    """A figure written every way the English report writes a number."""
+    if pd.isna(value):
+        return set()
+    return {
+        f"{value:,.0f}",
+        f"{value:,.1f}",
+        f"{value:,.2f}",
+        f"{100 * value:,.1f}%",
+        f"{value:.2g}",
+    }
+
+
+def derived_figures(
+    marts: dict[str, pd.DataFrame], customers: pd.DataFrame
+) -> dict[str, list[float]]:
+    """The figures the report derives from mart rows rather than copying them, by mart."""
+    profiles = marts["rpt_segment_churn_profiles"]
+    shares = profiles[profiles["measure"].str.startswith("share_")]
+    deciles = marts["rpt_churn_risk_lift"].sort_values("risk_decile")
+    hypotheses = marts["rpt_hypothesis_results"]
+    without_balance = customers[~customers["has_balance"]]
+    with_balance = customers[customers["has_balance"]]
+    return {
+        # differences of shares, in percentage points
+        "rpt_segment_churn_profiles": list(
+            (shares["churned_value"] - shares["retained_value"]) * 100
+        ),
+        # the share of customers in the top risk deciles
+        "rpt_churn_risk_lift": list(deciles["customers"].cumsum() / deciles["customers"].sum()),
+        "rpt_hypothesis_results": [len(hypotheses), *hypotheses["verdict"].value_counts()],
+        # the bank and its customers without a balance
+        "dim_customers": [
+            len(customers),
+            int(customers["is_churned"].sum()),
+            customers["is_churned"].mean(),
+            len(without_balance),
+            len(without_balance) / len(customers),
+            without_balance["equity"].mean(),
+            with_balance["equity"].mean(),
+            without_balance["is_churned"].mean(),
+            with_balance["is_churned"].mean(),
+        ],
+    }
+
+
+def mart_numbers(frame: pd.DataFrame, derived: list[float]) -> set[str]:
+    """Every figure of a mart, every number inside its words (band labels, conditions,
+    levers), and the figures derived from it, as the report may write them."""
+    numbers: set[str] = set()
+    for column in frame.columns:
+        if pd.api.types.is_bool_dtype(frame[column]):
+            continue
+        if pd.api.types.is_numeric_dtype(frame[column]):
+            for value in frame[column].dropna():
+                numbers |= renderings(float(value))
+        else:
+            for text in frame[column].dropna().astype(str):
+                numbers |= set(NUMBER.findall(text))
+    for value in derived:
+        numbers |= renderings(float(value))
+    return numbers
+
+
+# each numbered section of the report and the marts its numbers may come from; the title,
+# introduction and key findings before them summarise every mart
+SECTION_MARTS = {
+    "quality": ("rpt_data_quality", "dim_customers"),
+    "segments": ("rpt_product_segments",),
+    "profiles": ("rpt_segment_churn_profiles",),
+    "portrait": ("rpt_churn_portrait", "rpt_churn_intervals"),
+    "strategic": (
+        "rpt_churn_segments",
+        "rpt_retention_recommendations",
+        "rpt_churn_intervals",
+        "rpt_churn_risk_lift",
+        "dim_customers",
+    ),
+    "hypotheses": ("rpt_hypothesis_results",),
+    "method": (),
+}
+
+
+def template_numbers() -> set[str]:
+    """Numbers the report's own sentences hold (`95% CI`), placeholders removed."""
+    templates = " ".join(text["en"] for text in TEXT.values())
+    return set(NUMBER.findall(re.sub(r"\{[^}]*\}", " ", templates)))
+
+
+def test_every_number_in_the_report_is_found_in_the_marts(
+    english_report: Report, analysed_sample_warehouse: Warehouse
+) -> None:
+    marts = {
+        mart: query(analysed_sample_warehouse, f"select * from {mart}") for mart in REPORT_MARTS
+    }
+    customers = query(
+        analysed_sample_warehouse, "select is_churned, has_balance, equity from dim_customers"
+    )
+    derived = derived_figures(marts, customers)
+    numbers = {
+        mart: mart_numbers(marts.get(mart, pd.DataFrame()), derived.get(mart, []))
+        for mart in [*REPORT_MARTS, "dim_customers"]
+    }
+    everywhere = FLOORS | template_numbers()
+    headings = {f"## {TEXT[key]['en']}": key for key in SECTION_MARTS}
+    known = set().union(everywhere, *numbers.values())
+
+    _, files = english_report
+    unknown = []
+    for line in files.markdown.read_text(encoding="utf-8").splitlines():
+        if line in headings:
+            section = SECTION_MARTS[headings[line]]
+            known = set().union(everywhere, *(numbers[mart] for mart in section))
+        if line.startswith("!["):
+            continue
+        for token in NUMBER.findall(SECTION_NUMBER.sub("", line)):
+            if token.lstrip("+") not in known:
+                unknown.append((token, line[:120]))
+    assert not unknown, "numbers in the report that no mart of its section holds:\n" + "\n".join(
+        f"{token!r} in: {line}" for token, line in unknown
+    )

@@ -1,0 +1,108 @@
+"""The mutation check: the catalogue fits the code, the runner judges right, every bug is caught."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from scripts import mutation_check
+from scripts.mutation_check import (
+    DEFAULT_CATALOGUE,
+    CatalogueError,
+    Mutation,
+    load_catalogue,
+    mutated_text,
+    run_catalogue,
+)
+from scripts.warehouse import PROJECT_DIR
+
+PUBLISHED = {
+    "dim_customers",
+    "fct_customer_churn_risk",
+    "rpt_data_quality",
+    "rpt_product_segments",
+    "rpt_segment_churn_profiles",
+    "rpt_churn_portrait",
+    "rpt_churn_intervals",
+    "rpt_churn_segments",
+    "rpt_retention_recommendations",
+    "rpt_churn_risk_lift",
+    "rpt_hypothesis_results",
+}
+
+
+def test_catalogue_covers_every_published_mart_and_fits_the_code() -> None:
+    mutations = load_catalogue(DEFAULT_CATALOGUE)
+    assert len(mutations) >= 10
+    assert PUBLISHED | {"report"} <= {mutation.target for mutation in mutations}
+    for mutation in mutations:
+        original = (PROJECT_DIR / mutation.file).read_text(encoding="utf-8")
+        assert mutated_text(mutation, original) != original, mutation.id
+        for check in mutation.checks:
+            test_file = check.split("::")[0]
+            assert (PROJECT_DIR / test_file).is_file(), f"{mutation.id}: {check}"
+
+
+def mutation(find: str = "one", checks: tuple[str, ...] = ("check",)) -> Mutation:
+    return Mutation(
+        id="m", target="t", bug="b", file="code.txt", find=find, replace="two", checks=checks
+    )
+
+
+@pytest.mark.parametrize(("text", "count"), [("nothing", 0), ("one and one", 2)])
+def test_a_mutation_that_no_longer_fits_names_itself(text: str, count: int) -> None:
+    with pytest.raises(CatalogueError, match=f"m: the text to replace occurs {count} times"):
+        mutated_text(mutation(), text)
+
+
+def fake_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "code.txt").write_text("one\n", encoding="utf-8")
+    (project / ".venv").mkdir()
+    return project
+
+
+def test_caught_means_the_checks_fail_with_the_bug_and_pass_without(tmp_path: Path) -> None:
+    seen: list[tuple[str, tuple[str, ...]]] = []
+
+    def run(copy: Path, checks: Sequence[str]) -> int:
+        text = (copy / "code.txt").read_text(encoding="utf-8")
+        seen.append((text, tuple(checks)))
+        assert not (copy / ".venv").exists()
+        return 1 if "two" in text else 0
+
+    project = fake_project(tmp_path)
+    outcomes = run_catalogue([mutation()], project, run)
+    assert [outcome.caught for outcome in outcomes] == [True]
+    # the unmutated baseline first, then the mutation; the project itself is never touched
+    assert seen == [("one\n", ("check",)), ("two\n", ("check",))]
+    assert (project / "code.txt").read_text(encoding="utf-8") == "one\n"
+
+
+@pytest.mark.parametrize(("exit_code", "caught"), [(0, False), (1, True), (2, False), (4, False)])
+def test_only_failing_tests_catch_a_mutation(tmp_path: Path, exit_code: int, caught: bool) -> None:
+    def run(copy: Path, checks: Sequence[str]) -> int:
+        return exit_code if "two" in (copy / "code.txt").read_text(encoding="utf-8") else 0
+
+    (outcome,) = run_catalogue([mutation()], fake_project(tmp_path), run)
+    assert outcome.caught is caught
+
+
+def test_checks_failing_without_the_bug_stop_the_run(tmp_path: Path) -> None:
+    with pytest.raises(CatalogueError, match=r"fail .* on the unmutated copy"):
+        run_catalogue([mutation()], fake_project(tmp_path), lambda copy, checks: 1)
+
+
+def test_unknown_id_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert mutation_check.main(["--only", "no-such-mutation"]) == 2
+    assert "no-such-mutation" in capsys.readouterr().err
+
+
+@pytest.mark.mutation
+def test_every_mutation_is_caught() -> None:
+    outcomes = run_catalogue(load_catalogue(DEFAULT_CATALOGUE))
+    survivors = [outcome.mutation.id for outcome in outcomes if not outcome.caught]
+    assert not survivors, mutation_check.outcome_table(outcomes)
