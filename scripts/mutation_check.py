@@ -135,6 +135,7 @@ def run_catalogue(
     mutations: Sequence[Mutation],
     project: Path = PROJECT_DIR,
     run: Callable[[Path, Sequence[str]], int] = run_checks,
+    on_outcome: Callable[[Outcome], None] = lambda outcome: None,
 ) -> list[Outcome]:
     """Each mutation alone in one scratch copy, restored after its run."""
     with tempfile.TemporaryDirectory(prefix="bank-mutations-") as scratch:
@@ -158,6 +159,7 @@ def run_catalogue(
             finally:
                 target.write_text(originals[mutation.file], encoding="utf-8")
             outcomes.append(Outcome(mutation, exit_code, time.monotonic() - started))
+            on_outcome(outcomes[-1])
         return outcomes
 
 
@@ -172,6 +174,11 @@ def outcome_table(outcomes: Sequence[Outcome]) -> str:
     caught = sum(outcome.caught for outcome in outcomes)
     lines.append(f"\n{caught} of {len(outcomes)} mutations caught")
     return "\n".join(lines)
+
+
+def print_progress(outcome: Outcome) -> None:
+    caught = "caught" if outcome.caught else "SURVIVED"
+    print(f"{outcome.mutation.id}: {caught} ({outcome.seconds:.0f} s)", file=sys.stderr, flush=True)
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -197,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             for mutation in mutations:
                 print(f"{mutation.id} ({mutation.target}): {mutation.bug}")
             return 0
-        outcomes = run_catalogue(mutations)
+        outcomes = run_catalogue(mutations, on_outcome=print_progress)
     except CatalogueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -574,17 +574,11 @@ def risk_scores(figures: Figures) -> pd.DataFrame:
     scores = pd.DataFrame(records).sort_values(
         ["risk_score", "customer_id"], ascending=[False, True], ignore_index=True
     )
+    # ntile(10): ten groups in score order, the first `count mod 10` of them one customer larger
     size, larger = divmod(len(scores), 10)
-    # ntile(10): the first `larger` deciles hold one customer more
-    scores["risk_decile"] = [
-        1
-        + (
-            position // (size + 1)
-            if position < larger * (size + 1)
-            else larger + (position - larger * (size + 1)) // size
-        )
-        for position in range(len(scores))
-    ]
+    scores["risk_decile"] = np.repeat(
+        np.arange(1, 11), [size + (decile < larger) for decile in range(10)]
+    )
     return scores
 
 

@@ -21,7 +21,7 @@ from scripts.localisation import (
 )
 from scripts.report import charts
 from scripts.report.document import TEXT, build_document
-from scripts.report.figures import ReportFigures, read_report_figures
+from scripts.report.figures import REQUIRED_TABLES, ReportFigures, read_report_figures
 from scripts.report.render import markdown_escape, to_html, to_markdown
 from scripts.tests.dbt_build import query
 from scripts.warehouse import Warehouse
@@ -390,18 +390,8 @@ def test_charts_are_the_same_bytes_for_the_same_data(sample_figures: ReportFigur
     assert [chart.png for chart in first] == [chart.png for chart in second]
 
 
-# the marts the report reads (its exposure), but dim_customers, whose rows it only aggregates
-REPORT_MARTS = (
-    "rpt_data_quality",
-    "rpt_product_segments",
-    "rpt_segment_churn_profiles",
-    "rpt_churn_portrait",
-    "rpt_churn_intervals",
-    "rpt_churn_segments",
-    "rpt_retention_recommendations",
-    "rpt_churn_risk_lift",
-    "rpt_hypothesis_results",
-)
+# the marts the report reads, but dim_customers, whose rows it only aggregates
+REPORT_MARTS = tuple(table for table in REQUIRED_TABLES if table != "dim_customers")
 NUMBER = re.compile(r"(?<![\w.,])[+\-]?\d(?:[\d,]*\d)?(?:\.\d+)?%?(?!\w)")
 SECTION_NUMBER = re.compile(r"^#+ \d+\. ")
 # display floors, not figures: shares under 0.1% and p-values under 0.001 read "<0.1%", "< 0.001"
