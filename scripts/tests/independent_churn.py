@@ -23,8 +23,6 @@ from scripts.tests.independent_quality import SEEDS_DIR, quality_figures
 from scripts.warehouse import PROJECT_DIR
 
 Z = 1.96
-RTOL = 1e-9
-ATOL = 1e-12
 QUARTILES = {"p25": 0.25, "median": 0.5, "p75": 0.75}
 # portrait feature -> (band_edges feature, customer column)
 BANDED_FEATURES = {
@@ -108,6 +106,19 @@ def with_rates(groups: pd.DataFrame, baseline: Baseline) -> pd.DataFrame:
     rated["lift"] = rated["churn_rate"] / baseline.rate
     rated["share_of_churners"] = rated["churned_customers"] / baseline.churned
     return rated
+
+
+def round_half_away_digits(value: float, digits: int) -> float:
+    """SQL's round(value, digits): halves go away from zero (Python's round() goes to even),
+    judged on the double's exact decimal value."""
+    exact = decimal.Decimal(value).quantize(
+        decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP
+    )
+    return float(exact)
+
+
+def round_half_away(value: float) -> int:
+    return int(round_half_away_digits(value, 0))
 
 
 def band(values: pd.Series, edges: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -312,11 +323,6 @@ class Condition:
     members: np.ndarray
 
 
-def round_half_away(value: float) -> int:
-    """SQL's round(): halves go away from zero (Python's round() goes to even)."""
-    return int(np.sign(value) * np.floor(abs(value) + 0.5))
-
-
 def level_description(feature: str, label: str) -> str:
     """A yes/no feature reads as its level ('active'); the others name the feature first."""
     return label if feature in FLAG_FEATURES else f"{feature} {label}"
@@ -517,14 +523,6 @@ def retention_recommendations(figures: Figures) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def round_half_away_digits(value: float, digits: int) -> float:
-    """SQL's round(value, digits), halves away from zero, exact on the double's decimal value."""
-    exact = decimal.Decimal(value).quantize(
-        decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP
-    )
-    return float(exact)
 
 
 def risk_scores(figures: Figures) -> pd.DataFrame:

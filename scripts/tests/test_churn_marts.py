@@ -18,8 +18,6 @@ from scipy.stats import binomtest
 
 from scripts.tests.dbt_build import REAL_FILE, query
 from scripts.tests.independent_churn import (
-    ATOL,
-    RTOL,
     Figures,
     condition_members,
     customer_churn_risk,
@@ -33,6 +31,9 @@ from scripts.tests.independent_churn import (
     with_rates,
 )
 from scripts.warehouse import DEFAULT_CUSTOMERS_CSV, Warehouse
+
+RTOL = 1e-9
+ATOL = 1e-12
 
 
 @dataclass(frozen=True)

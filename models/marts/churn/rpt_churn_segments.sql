@@ -1,15 +1,17 @@
 {#- Strategic high-churn segments: candidate conjunctions kept when large enough and far enough
     above the bank's rate, ranked by the churned customers they hold. Top picks are chosen
-    greedily down the ranking, skipping a segment whose customers are mostly in earlier picks. -#}
+    greedily down the ranking, skipping a segment whose customers are mostly in earlier picks.
+    Customers are counted by condition set: a set's customers are in a segment together or not at
+    all, so overlaps are sums over the sets two segments share. -#}
 {%- set top_segments = var('churn_top_segments') | int -%}
 {%- set max_overlap = var('churn_segment_max_overlap') -%}
 {%- set candidate_churn_rate = safe_divide('candidates.churned_customers', 'candidates.customers') -%}
 
 with
 
-members as (
+segment_sets as (
 
-    select * from {{ ref('int_churn_segment_members') }}
+    select * from {{ ref('int_churn_segment_sets') }}
 
 ),
 
@@ -32,9 +34,9 @@ candidates as (
         first_condition_id,
         second_condition_id,
         third_condition_id,
-        count(*) as customers,
-        {{ count_where('is_churned') }} as churned_customers
-    from members
+        {{ dbt.cast('sum(customers)', dbt.type_bigint()) }} as customers,
+        {{ dbt.cast('sum(churned_customers)', dbt.type_bigint()) }} as churned_customers
+    from segment_sets
     group by segment_id, first_condition_id, second_condition_id, third_condition_id
 
 ),
@@ -61,16 +63,17 @@ strategic as (
 
 ),
 
-strategic_members as (
+strategic_sets as (
 
     select
         strategic.segment_rank,
-        members.customer_id,
-        members.is_churned,
-        min(strategic.segment_rank) over (partition by members.customer_id) as best_rank_of_customer
-    from members
+        segment_sets.condition_set,
+        segment_sets.customers,
+        segment_sets.churned_customers,
+        min(strategic.segment_rank) over (partition by segment_sets.condition_set) as best_rank_of_set
+    from segment_sets
     inner join strategic
-        on members.segment_id = strategic.segment_id
+        on segment_sets.segment_id = strategic.segment_id
 
 ),
 
@@ -78,9 +81,9 @@ higher_segment_overlaps as (
 
     select
         segment_rank,
-        {{ count_where('best_rank_of_customer < segment_rank') }} as customers_in_higher_segments,
-        {{ count_where('best_rank_of_customer = segment_rank and is_churned') }} as new_churned_customers
-    from strategic_members
+        {{ sum_where('best_rank_of_set < segment_rank', 'customers') }} as customers_in_higher_segments,
+        {{ sum_where('best_rank_of_set = segment_rank', 'churned_customers') }} as new_churned_customers
+    from strategic_sets
     group by segment_rank
 
 ),
@@ -89,24 +92,27 @@ higher_segment_overlaps as (
     overlap_{{ pick }} as (
 
         -- each segment ranked below the previous pick, with how many of its customers the
-        -- picks so far already hold; covered customers only grow, so a segment skipped once
-        -- stays skipped and the next pick is always further down the ranking
+        -- picks so far already hold; covered sets only grow, so a segment skipped once stays
+        -- skipped and the next pick is always further down the ranking
         select
-            strategic_members.segment_rank,
-            count(*) as customers,
+            strategic_sets.segment_rank,
+            sum(strategic_sets.customers) as customers,
             {% if pick == 1 -%}
                 0 as customers_already_picked
             {%- else -%}
-                count(covered_{{ pick - 1 }}.customer_id) as customers_already_picked
+                {{ sum_where(
+                    'covered_' ~ (pick - 1) ~ '.condition_set is not null',
+                    'strategic_sets.customers',
+                ) }} as customers_already_picked
             {%- endif %}
-        from strategic_members
+        from strategic_sets
         {% if pick > 1 -%}
             inner join pick_{{ pick - 1 }}
-                on strategic_members.segment_rank > pick_{{ pick - 1 }}.segment_rank
+                on strategic_sets.segment_rank > pick_{{ pick - 1 }}.segment_rank
             left join covered_{{ pick - 1 }}
-                on strategic_members.customer_id = covered_{{ pick - 1 }}.customer_id
+                on strategic_sets.condition_set = covered_{{ pick - 1 }}.condition_set
         {%- endif %}
-        group by strategic_members.segment_rank
+        group by strategic_sets.segment_rank
 
     ),
 
@@ -121,13 +127,13 @@ higher_segment_overlaps as (
     covered_{{ pick }} as (
 
         {% if pick > 1 -%}
-            select customer_id from covered_{{ pick - 1 }}
+            select condition_set from covered_{{ pick - 1 }}
             union
         {% endif -%}
-        select strategic_members.customer_id
-        from strategic_members
+        select strategic_sets.condition_set
+        from strategic_sets
         inner join pick_{{ pick }}
-            on strategic_members.segment_rank = pick_{{ pick }}.segment_rank
+            on strategic_sets.segment_rank = pick_{{ pick }}.segment_rank
 
     ),
 {% endfor %}

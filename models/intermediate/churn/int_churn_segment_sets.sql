@@ -1,58 +1,61 @@
 -- every candidate segment, a conjunction of two or three risk conditions from different feature
--- families, with one row per customer in it
+-- families, with one row per condition set that holds it: the set's customers are the
+-- segment's customers there
 with
 
-memberships as (
+set_members as (
 
-    select * from {{ ref('int_customer_risk_conditions') }}
+    select * from {{ ref('int_churn_condition_sets') }}
 
 ),
 
-pair_members as (
+pairs as (
 
     select
-        first_member.customer_id,
-        first_member.is_churned,
+        first_member.condition_set,
+        first_member.customers,
+        first_member.churned_customers,
         first_member.condition_id as first_condition_id,
         second_member.condition_id as second_condition_id,
         cast(null as {{ dbt.type_string() }}) as third_condition_id
-    from memberships as first_member
-    inner join memberships as second_member
+    from set_members as first_member
+    inner join set_members as second_member
         on
-            first_member.customer_id = second_member.customer_id
+            first_member.condition_set = second_member.condition_set
             and first_member.condition_id < second_member.condition_id
             and first_member.feature_family <> second_member.feature_family
 
 ),
 
-triple_members as (
+triples as (
 
     select
-        first_member.customer_id,
-        first_member.is_churned,
+        first_member.condition_set,
+        first_member.customers,
+        first_member.churned_customers,
         first_member.condition_id as first_condition_id,
         second_member.condition_id as second_condition_id,
         third_member.condition_id as third_condition_id
-    from memberships as first_member
-    inner join memberships as second_member
+    from set_members as first_member
+    inner join set_members as second_member
         on
-            first_member.customer_id = second_member.customer_id
+            first_member.condition_set = second_member.condition_set
             and first_member.condition_id < second_member.condition_id
             and first_member.feature_family <> second_member.feature_family
-    inner join memberships as third_member
+    inner join set_members as third_member
         on
-            first_member.customer_id = third_member.customer_id
+            first_member.condition_set = third_member.condition_set
             and second_member.condition_id < third_member.condition_id
             and first_member.feature_family <> third_member.feature_family
             and second_member.feature_family <> third_member.feature_family
 
 ),
 
-all_members as (
+candidates as (
 
-    select * from pair_members
+    select * from pairs
     union all
-    select * from triple_members
+    select * from triples
 
 ),
 
@@ -68,9 +71,10 @@ final as (
         first_condition_id,
         second_condition_id,
         third_condition_id,
-        customer_id,
-        is_churned
-    from all_members
+        condition_set,
+        customers,
+        churned_customers
+    from candidates
 
 )
 
