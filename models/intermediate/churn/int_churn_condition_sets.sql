@@ -4,20 +4,16 @@
     bounds, not with the number of customers. -#}
 with
 
-memberships as (
+customer_sets as (
 
-    select * from {{ ref('int_customer_risk_conditions') }}
+    select * from {{ ref('int_customer_condition_sets') }}
+    where condition_set is not null
 
 ),
 
-customer_sets as (
+memberships as (
 
-    select
-        customer_id,
-        is_churned,
-        {{ dbt.listagg('condition_id', "'|'", 'order by condition_id') }} as condition_set
-    from memberships
-    group by customer_id, is_churned
+    select * from {{ ref('int_customer_risk_conditions') }}
 
 ),
 

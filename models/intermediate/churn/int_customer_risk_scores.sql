@@ -1,17 +1,19 @@
 {#- An explainable risk score for every customer: for each feature family, the strongest risk
     condition the customer meets adds its excess lift (lift - 1); a family counts once however
-    many of its conditions overlap (an age band and an age interval, a balance and its range). Scored over all customers so its value can be measured on known churn. -#}
+    many of its conditions overlap (an age band and an age interval, a balance and its range).
+    Customers who meet the same conditions score the same, so each condition set is scored once.
+    Scored over all customers so its value can be measured on known churn. -#}
 with
 
-customers as (
+customer_sets as (
 
-    select * from {{ ref('dim_customers') }}
+    select * from {{ ref('int_customer_condition_sets') }}
 
 ),
 
-memberships as (
+set_members as (
 
-    select * from {{ ref('int_customer_risk_conditions') }}
+    select * from {{ ref('int_churn_condition_sets') }}
 
 ),
 
@@ -24,66 +26,66 @@ conditions as (
 met_conditions as (
 
     select
-        memberships.customer_id,
-        memberships.feature_family,
+        set_members.condition_set,
+        set_members.feature_family,
         conditions.condition_description,
         conditions.lift
-    from memberships
+    from set_members
     inner join conditions
-        on memberships.condition_id = conditions.condition_id
+        on set_members.condition_id = conditions.condition_id
 
 ),
 
-feature_points as (
+family_points as (
 
     select
-        customer_id,
+        condition_set,
         feature_family,
         max(lift - 1) as points
     from met_conditions
-    group by customer_id, feature_family
+    group by condition_set, feature_family
 
 ),
 
-customer_points as (
+set_points as (
 
     select
-        customer_id,
+        condition_set,
         -- summed as exact decimals: a parallel sum of doubles depends on the order rows arrive,
         -- and a last-bit difference would reorder tied customers between two identical builds
         cast(sum(cast(points as decimal(18, 12))) as {{ type_double() }}) as risk_score,
         count(*) as risk_features
-    from feature_points
-    group by customer_id
+    from family_points
+    group by condition_set
 
 ),
 
 condition_lists as (
 
     select
-        customer_id,
+        condition_set,
         count(*) as conditions_met,
         {{ dbt.listagg('condition_description', "'; '", 'order by lift desc, condition_description') }}
             as risk_conditions
     from met_conditions
-    group by customer_id
+    group by condition_set
 
 ),
 
 scored as (
 
     select
-        customers.customer_id,
-        customers.is_churned,
+        customer_sets.customer_id,
+        customer_sets.is_churned,
         condition_lists.risk_conditions,
-        coalesce(customer_points.risk_score, 0) as risk_score,
-        coalesce(customer_points.risk_features, 0) as risk_features,
+        coalesce(set_points.risk_score, 0) as risk_score,
+        coalesce(set_points.risk_features, 0) as risk_features,
         coalesce(condition_lists.conditions_met, 0) as conditions_met
-    from customers
-    left join customer_points
-        on customers.customer_id = customer_points.customer_id
+    from customer_sets
+    left join set_points
+        on customer_sets.condition_set = set_points.condition_set
     left join condition_lists
-        on customers.customer_id = condition_lists.customer_id
+        on customer_sets.condition_set = condition_lists.condition_set
 
 ),
 
