@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +15,18 @@ REAL_FILE_MARKER = "real_file"
 REAL_FILE_FIXTURES = {"real_warehouse", "real_build"}
 
 
+@dataclass
 class RealFileTally:
     """Which selected tests need the bank's real file, and how many of them ran."""
 
-    def __init__(self) -> None:
-        self.selected: set[str] = set()
-        self.ran = 0
-        self.skipped = 0
+    selected: set[str] = field(default_factory=set)
+    ran: int = 0
+    skipped: int = 0
+
+    @property
+    def vanished(self) -> bool:
+        """The real file is named, yet no test used it."""
+        return bool(REAL_FILE) and self.ran == 0
 
 
 TALLY = RealFileTally()
@@ -78,7 +83,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if REAL_FILE and TALLY.ran == 0 and session.exitstatus == pytest.ExitCode.OK:
+    if TALLY.vanished and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -92,7 +97,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             else " (BANK_REAL_CUSTOMERS_CSV unset)"
         )
     )
-    if REAL_FILE and TALLY.ran == 0:
+    if TALLY.vanished:
         terminalreporter.write_line(
             "error: BANK_REAL_CUSTOMERS_CSV is set but no real-file test ran", red=True
         )

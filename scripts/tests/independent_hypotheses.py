@@ -10,6 +10,7 @@ Holm's step-down) are written out here from their textbook definitions, on the r
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -216,6 +217,7 @@ def evaluate(customers: pd.DataFrame, entry: dict[str, Any]) -> dict[str, Any]:
     return compare_values(first, second, entry["alternative"])
 
 
+@functools.cache
 def hypothesis_results(path: Path) -> pd.DataFrame:
     """Every built-in hypothesis, with Holm over the family and the verdict, by id."""
     customers = customer_table(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
 from pathlib import Path
 
@@ -105,11 +104,6 @@ def assert_matches_scipy(database: Path, registry: list[Hypothesis], results: pd
 RESULT_TEXT_COLUMNS = {"primary_test", "verdict", "level_rates"}
 
 
-@functools.cache
-def independent_results(customers_csv: Path) -> pd.DataFrame:
-    return hypothesis_results(customers_csv)
-
-
 def assert_matches_independent_results(reported: pd.DataFrame, expected: pd.DataFrame) -> None:
     """Every figure, test choice and verdict; a figure the kind has no use for is empty."""
     assert list(reported.index) == list(expected.index)
@@ -165,7 +159,7 @@ def test_builtin_hypotheses_match_the_independent_computation(
     monkeypatch.setattr(hypotheses, "DISTINCT_VALUES_PER_CHUNK", distinct_values_per_slice)
     warehouse: Warehouse = request.getfixturevalue(warehouse_fixture)
     results = run(warehouse.duckdb_path, tmp_path)
-    expected = independent_results(warehouse.customers_csv)
+    expected = hypothesis_results(warehouse.customers_csv)
     assert_matches_independent_results(results, expected)
     assert_conclusions_state_the_figures(results, expected)
     assert (tmp_path / "hypotheses.md").is_file()

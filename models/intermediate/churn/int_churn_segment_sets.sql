@@ -16,8 +16,9 @@ pairs as (
         first_member.customers,
         first_member.churned_customers,
         first_member.condition_id as first_condition_id,
+        first_member.feature_family as first_feature_family,
         second_member.condition_id as second_condition_id,
-        cast(null as {{ dbt.type_string() }}) as third_condition_id
+        second_member.feature_family as second_feature_family
     from set_members as first_member
     inner join set_members as second_member
         on
@@ -29,31 +30,35 @@ pairs as (
 
 triples as (
 
+    -- a pair of the set grown by a later condition of a third family
     select
-        first_member.condition_set,
-        first_member.customers,
-        first_member.churned_customers,
-        first_member.condition_id as first_condition_id,
-        second_member.condition_id as second_condition_id,
+        pairs.condition_set,
+        pairs.customers,
+        pairs.churned_customers,
+        pairs.first_condition_id,
+        pairs.second_condition_id,
         third_member.condition_id as third_condition_id
-    from set_members as first_member
-    inner join set_members as second_member
-        on
-            first_member.condition_set = second_member.condition_set
-            and first_member.condition_id < second_member.condition_id
-            and first_member.feature_family <> second_member.feature_family
+    from pairs
     inner join set_members as third_member
         on
-            first_member.condition_set = third_member.condition_set
-            and second_member.condition_id < third_member.condition_id
-            and first_member.feature_family <> third_member.feature_family
-            and second_member.feature_family <> third_member.feature_family
+            pairs.condition_set = third_member.condition_set
+            and pairs.second_condition_id < third_member.condition_id
+            and third_member.feature_family not in (
+                pairs.first_feature_family, pairs.second_feature_family
+            )
 
 ),
 
 candidates as (
 
-    select * from pairs
+    select
+        condition_set,
+        customers,
+        churned_customers,
+        first_condition_id,
+        second_condition_id,
+        cast(null as {{ dbt.type_string() }}) as third_condition_id
+    from pairs
     union all
     select * from triples
 
