@@ -2,6 +2,14 @@
     set's customers and churners. Customers with the same conditions are the same to the segment
     search, so everything downstream grows with the number of sets, which the condition catalogue
     bounds, not with the number of customers. -#}
+{%- set condition_columns = [] -%}
+{%- for level_feature in churn_level_features() -%}
+    {%- do condition_columns.append(level_feature.feature ~ '_level_condition_id') -%}
+{%- endfor -%}
+{%- for interval_feature in churn_interval_features() -%}
+    {%- do condition_columns.append(interval_feature.feature ~ '_interval_condition_id') -%}
+{%- endfor %}
+
 with
 
 customer_sets as (
@@ -11,36 +19,51 @@ customer_sets as (
 
 ),
 
-memberships as (
+conditions as (
 
-    select * from {{ ref('int_customer_risk_conditions') }}
+    select * from {{ ref('int_churn_risk_conditions') }}
 
 ),
 
 set_counts as (
 
+    -- the condition columns follow from the set, so grouping by them splits no set
     select
         condition_set,
+        {{ condition_columns | join(',\n        ') }},
         count(*) as customers,
-        {{ count_where('is_churned') }} as churned_customers,
-        -- any one customer of the set names its conditions
-        min(customer_id) as example_customer_id
+        {{ count_where('is_churned') }} as churned_customers
     from customer_sets
-    group by condition_set
+    group by condition_set, {{ condition_columns | join(', ') }}
+
+),
+
+set_members as (
+
+    {% for condition_column in condition_columns %}
+        select
+            condition_set,
+            {{ condition_column }} as condition_id,
+            customers,
+            churned_customers
+        from set_counts
+        where {{ condition_column }} is not null
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
 final as (
 
     select
-        set_counts.condition_set,
-        memberships.condition_id,
-        memberships.feature_family,
-        set_counts.customers,
-        set_counts.churned_customers
-    from set_counts
-    inner join memberships
-        on set_counts.example_customer_id = memberships.customer_id
+        set_members.condition_set,
+        set_members.condition_id,
+        conditions.feature_family,
+        set_members.customers,
+        set_members.churned_customers
+    from set_members
+    inner join conditions
+        on set_members.condition_id = conditions.condition_id
 
 )
 

@@ -1,8 +1,10 @@
+{#- Churn at every level of every portrait feature, counted straight from the customers: one
+    group-by per feature, so no row per customer and feature is ever written. -#}
 with
 
-levels as (
+customers as (
 
-    select * from {{ ref('int_customer_feature_levels') }}
+    select * from {{ ref('dim_customers') }}
 
 ),
 
@@ -14,15 +16,18 @@ baseline as (
 
 level_counts as (
 
-    select
-        feature,
-        level_order,
-        level_label,
-        level_description,
-        count(*) as customers,
-        {{ count_where('is_churned') }} as churned_customers
-    from levels
-    group by feature, level_order, level_label, level_description
+    {% for level_feature in churn_level_features() %}
+        select
+            '{{ level_feature.feature }}' as feature,
+            {{ level_feature.level_order }} as level_order,
+            {{ level_feature.level_label }} as level_label,
+            {{ level_feature.level_description }} as level_description,
+            count(*) as customers,
+            {{ count_where('is_churned') }} as churned_customers
+        from customers
+        group by {{ level_feature.grouped_by | join(', ') }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

@@ -1,5 +1,17 @@
--- one row per customer: the set of risk conditions the customer meets, as one key (NULL when the
--- customer meets none), so that segments and scores are worked out once per set
+{#- One row per customer: the risk condition the customer meets at each portrait feature and in
+    each interval feature (a customer is at one level of a feature and in at most one of its
+    intervals, which never overlap), and the set of them as one key, NULL when the customer
+    meets none. Segments and scores are worked out once per set, not per customer. -#}
+{%- set level_features = churn_level_features() -%}
+{%- set interval_features = churn_interval_features() -%}
+{%- set condition_columns = [] -%}
+{%- for level_feature in level_features -%}
+    {%- do condition_columns.append(level_feature.feature ~ '_level_condition_id') -%}
+{%- endfor -%}
+{%- for interval_feature in interval_features -%}
+    {%- do condition_columns.append(interval_feature.feature ~ '_interval_condition_id') -%}
+{%- endfor %}
+
 with
 
 customers as (
@@ -8,31 +20,93 @@ customers as (
 
 ),
 
-memberships as (
+conditions as (
 
-    select * from {{ ref('int_customer_risk_conditions') }}
+    select * from {{ ref('int_churn_risk_conditions') }}
 
 ),
 
-customer_sets as (
+level_conditions as (
 
     select
+        feature,
+        level_label,
+        condition_id
+    from conditions
+    where condition_kind = 'level'
+
+),
+
+interval_conditions as (
+
+    select
+        feature,
+        lower_value,
+        upper_value,
+        condition_id
+    from conditions
+    where condition_kind = 'interval'
+
+),
+
+customer_levels as (
+
+    select
+        {%- for level_feature in level_features %}
+            {{ level_feature.level_label }} as {{ level_feature.feature }}_level,
+        {%- endfor %}
+        {%- for interval_feature in interval_features %}
+            cast({{ interval_feature.column }} as {{ type_double() }})
+                as {{ interval_feature.feature }}_value,
+        {%- endfor %}
         customer_id,
-        {{ dbt.listagg('condition_id', "'|'", 'order by condition_id') }} as condition_set
-    from memberships
-    group by customer_id
+        is_churned
+    from customers
+
+),
+
+conditions_met as (
+
+    select
+        {%- for level_feature in level_features %}
+            {{ level_feature.feature }}_level_condition.condition_id
+                as {{ level_feature.feature }}_level_condition_id,
+        {%- endfor %}
+        {%- for interval_feature in interval_features %}
+            {{ interval_feature.feature }}_interval_condition.condition_id
+                as {{ interval_feature.feature }}_interval_condition_id,
+        {%- endfor %}
+        customer_levels.customer_id,
+        customer_levels.is_churned
+    from customer_levels
+    {%- for level_feature in level_features %}
+        left join level_conditions as {{ level_feature.feature }}_level_condition
+            on
+                {{ level_feature.feature }}_level_condition.feature = '{{ level_feature.feature }}'
+                and customer_levels.{{ level_feature.feature }}_level
+                = {{ level_feature.feature }}_level_condition.level_label
+    {%- endfor %}
+    {%- for interval_feature in interval_features %}
+        left join interval_conditions as {{ interval_feature.feature }}_interval_condition
+            on
+                {{ interval_feature.feature }}_interval_condition.feature = '{{ interval_feature.feature }}'
+                and customer_levels.{{ interval_feature.feature }}_value
+                >= {{ interval_feature.feature }}_interval_condition.lower_value
+                and customer_levels.{{ interval_feature.feature }}_value
+                <= {{ interval_feature.feature }}_interval_condition.upper_value
+    {%- endfor %}
 
 ),
 
 final as (
 
     select
-        customers.customer_id,
-        customers.is_churned,
-        customer_sets.condition_set
-    from customers
-    left join customer_sets
-        on customers.customer_id = customer_sets.customer_id
+        customer_id,
+        is_churned,
+        {{ condition_columns | join(',\n        ') }},
+        -- concat_ws skips the features where no condition is met
+        nullif(concat_ws('|', {{ condition_columns | join(', ') }}), '') as condition_set
+    from conditions_met
 
 )
 

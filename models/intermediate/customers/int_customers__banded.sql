@@ -1,5 +1,13 @@
-{#- The numeric features that have bands in the seed band_edges. -#}
-{%- set banded_features = ['age', 'score', 'balance', 'est_salary', 'equity', 'products'] -%}
+{#- The banded features: the feature's name in band_edges, then the columns its band label and
+    band order are written to. -#}
+{%- set banded_features = [
+    ('age', 'age_band', 'age_band_order'),
+    ('score', 'score_band', 'score_band_order'),
+    ('balance', 'balance_band', 'balance_band_order'),
+    ('est_salary', 'salary_band', 'salary_band_order'),
+    ('equity', 'equity_band', 'equity_band_order'),
+    ('products', 'product_segment', 'product_segment_order'),
+] -%}
 
 with
 
@@ -16,40 +24,30 @@ band_edges as (
 
 ),
 
-feature_values as (
-
-    {% for feature in banded_features %}
-        select
-            customer_id,
-            '{{ feature }}' as feature,
-            {{ feature }} as feature_value
-        from customers
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-
-),
-
 final as (
 
-    -- lower edge inclusive, upper edge exclusive, a missing edge is open
+    -- lower edge inclusive, upper edge exclusive, a missing edge is open; a missing value
+    -- matches no band
     select
-        feature_values.customer_id,
-        feature_values.feature,
-        feature_values.feature_value,
-        coalesce(band_edges.band_order, 0) as band_order,
-        coalesce(band_edges.band_label, 'missing') as band_label
-    from feature_values
-    left join band_edges
-        on
-            feature_values.feature = band_edges.feature
-            and (
-                band_edges.lower_bound is null
-                or feature_values.feature_value >= band_edges.lower_bound
-            )
-            and (
-                band_edges.upper_bound is null
-                or feature_values.feature_value < band_edges.upper_bound
-            )
+        {%- for feature, label_column, order_column in banded_features %}
+            coalesce({{ feature }}_band.band_label, 'missing') as {{ label_column }},
+            coalesce({{ feature }}_band.band_order, 0) as {{ order_column }},
+        {%- endfor %}
+        customers.customer_id
+    from customers
+    {%- for feature, label_column, order_column in banded_features %}
+        left join band_edges as {{ feature }}_band
+            on
+                {{ feature }}_band.feature = '{{ feature }}'
+                and (
+                    {{ feature }}_band.lower_bound is null
+                    or customers.{{ feature }} >= {{ feature }}_band.lower_bound
+                )
+                and (
+                    {{ feature }}_band.upper_bound is null
+                    or customers.{{ feature }} < {{ feature }}_band.upper_bound
+                )
+    {%- endfor %}
 
 )
 

@@ -1,11 +1,3 @@
-{%- set banded_features = {
-    'age': 'age',
-    'score': 'score',
-    'balance': 'balance',
-    'est_salary': 'salary',
-    'equity': 'equity',
-} -%}
-
 with
 
 customers as (
@@ -15,24 +7,9 @@ customers as (
 
 ),
 
-feature_bands as (
+bands as (
 
     select * from {{ ref('int_customers__banded') }}
-
-),
-
-bands_per_customer as (
-
-    select
-        customer_id,
-        {% for feature, prefix in banded_features.items() %}
-            max(case when feature = '{{ feature }}' then band_label end) as {{ prefix }}_band,
-            max(case when feature = '{{ feature }}' then band_order end) as {{ prefix }}_band_order,
-        {% endfor %}
-        max(case when feature = 'products' then band_label end) as product_segment,
-        max(case when feature = 'products' then band_order end) as product_segment_order
-    from feature_bands
-    group by customer_id
 
 ),
 
@@ -61,21 +38,21 @@ final as (
         customers.has_shared_user_id,
         customers.is_balance_extreme,
         customers.is_salary_extreme,
-        bands_per_customer.product_segment,
-        bands_per_customer.product_segment_order,
-        bands_per_customer.age_band,
-        bands_per_customer.age_band_order,
-        bands_per_customer.score_band,
-        bands_per_customer.score_band_order,
-        bands_per_customer.balance_band,
-        bands_per_customer.balance_band_order,
-        bands_per_customer.salary_band,
-        bands_per_customer.salary_band_order,
-        bands_per_customer.equity_band,
-        bands_per_customer.equity_band_order
+        bands.product_segment,
+        bands.product_segment_order,
+        bands.age_band,
+        bands.age_band_order,
+        bands.score_band,
+        bands.score_band_order,
+        bands.balance_band,
+        bands.balance_band_order,
+        bands.salary_band,
+        bands.salary_band_order,
+        bands.equity_band,
+        bands.equity_band_order
     from customers
-    left join bands_per_customer
-        on customers.customer_id = bands_per_customer.customer_id
+    left join bands
+        on customers.customer_id = bands.customer_id
 
 )
 
