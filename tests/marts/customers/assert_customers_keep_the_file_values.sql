@@ -10,7 +10,7 @@ customers as (
 
 staged as (
 
-    select * from {{ ref('stg_bank__customers') }}
+    select * from {{ ref('int_customers__normalised') }}
 
 ),
 

@@ -1,4 +1,5 @@
--- returns the quarantined rows whose raw text differs from their line of the file
+-- returns the quarantined rows whose raw text differs from their line of the file, as staged
+-- (int_customers__normalised is the staged file stored once, so the file is not parsed again)
 with
 
 rejected as (
@@ -9,7 +10,7 @@ rejected as (
 
 staged as (
 
-    select * from {{ ref('stg_bank__customers') }}
+    select * from {{ ref('int_customers__normalised') }}
 
 ),
 
