@@ -4,10 +4,10 @@
     bounds, not with the number of customers. -#}
 {%- set condition_columns = [] -%}
 {%- for level_feature in churn_level_features() -%}
-    {%- do condition_columns.append(level_feature.feature ~ '_level_condition_id') -%}
+    {%- do condition_columns.append(level_feature.feature ~ '_level_condition_number') -%}
 {%- endfor -%}
 {%- for interval_feature in churn_interval_features() -%}
-    {%- do condition_columns.append(interval_feature.feature ~ '_interval_condition_id') -%}
+    {%- do condition_columns.append(interval_feature.feature ~ '_interval_condition_number') -%}
 {%- endfor %}
 
 with
@@ -43,7 +43,7 @@ set_members as (
     {% for condition_column in condition_columns %}
         select
             condition_set,
-            {{ condition_column }} as condition_id,
+            {{ condition_column }} as condition_number,
             customers,
             churned_customers
         from set_counts
@@ -57,13 +57,14 @@ final as (
 
     select
         set_members.condition_set,
-        set_members.condition_id,
+        set_members.condition_number,
+        conditions.condition_id,
         conditions.feature_family,
         set_members.customers,
         set_members.churned_customers
     from set_members
     inner join conditions
-        on set_members.condition_id = conditions.condition_id
+        on set_members.condition_number = conditions.condition_number
 
 )
 

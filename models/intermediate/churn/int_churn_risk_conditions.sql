@@ -53,11 +53,21 @@ risk_intervals as (
 
 ),
 
-final as (
+conditions as (
 
     select * from risk_levels
     union all
     select * from risk_intervals
+
+),
+
+final as (
+
+    select
+        *,
+        -- a small number to key condition sets and segments by, in condition-id order
+        row_number() over (order by condition_id) as condition_number
+    from conditions
 
 )
 

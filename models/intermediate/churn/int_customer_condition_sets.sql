@@ -1,15 +1,20 @@
 {#- One row per customer: the risk condition the customer meets at each portrait feature and in
     each interval feature (a customer is at one level of a feature and in at most one of its
-    intervals, which never overlap), and the set of them as one key, NULL when the customer
-    meets none. Segments and scores are worked out once per set, not per customer. -#}
+    intervals, which never overlap), by condition number, and the set of them as one short key,
+    NULL when the customer meets none. Segments and scores are worked out once per set, not per
+    customer. -#}
 {%- set level_features = churn_level_features() -%}
 {%- set interval_features = churn_interval_features() -%}
 {%- set condition_columns = [] -%}
 {%- for level_feature in level_features -%}
-    {%- do condition_columns.append(level_feature.feature ~ '_level_condition_id') -%}
+    {%- do condition_columns.append(level_feature.feature ~ '_level_condition_number') -%}
 {%- endfor -%}
 {%- for interval_feature in interval_features -%}
-    {%- do condition_columns.append(interval_feature.feature ~ '_interval_condition_id') -%}
+    {%- do condition_columns.append(interval_feature.feature ~ '_interval_condition_number') -%}
+{%- endfor -%}
+{%- set condition_texts = [] -%}
+{%- for condition_column in condition_columns -%}
+    {%- do condition_texts.append(dbt.cast(condition_column, dbt.type_string())) -%}
 {%- endfor %}
 
 with
@@ -31,7 +36,7 @@ level_conditions as (
     select
         feature,
         level_label,
-        condition_id
+        condition_number
     from conditions
     where condition_kind = 'level'
 
@@ -43,7 +48,7 @@ interval_conditions as (
         feature,
         lower_value,
         upper_value,
-        condition_id
+        condition_number
     from conditions
     where condition_kind = 'interval'
 
@@ -69,12 +74,12 @@ conditions_met as (
 
     select
         {%- for level_feature in level_features %}
-            {{ level_feature.feature }}_level_condition.condition_id
-                as {{ level_feature.feature }}_level_condition_id,
+            {{ level_feature.feature }}_level_condition.condition_number
+                as {{ level_feature.feature }}_level_condition_number,
         {%- endfor %}
         {%- for interval_feature in interval_features %}
-            {{ interval_feature.feature }}_interval_condition.condition_id
-                as {{ interval_feature.feature }}_interval_condition_id,
+            {{ interval_feature.feature }}_interval_condition.condition_number
+                as {{ interval_feature.feature }}_interval_condition_number,
         {%- endfor %}
         customer_levels.customer_id,
         customer_levels.is_churned
@@ -105,7 +110,7 @@ final as (
         is_churned,
         {{ condition_columns | join(',\n        ') }},
         -- concat_ws skips the features where no condition is met
-        nullif(concat_ws('|', {{ condition_columns | join(', ') }}), '') as condition_set
+        nullif(concat_ws('|', {{ condition_texts | join(', ') }}), '') as condition_set
     from conditions_met
 
 )

@@ -27,17 +27,43 @@ baseline as (
 
 ),
 
-candidates as (
+segment_counts as (
 
     select
-        segment_id,
-        first_condition_id,
-        second_condition_id,
-        third_condition_id,
+        first_condition_number,
+        second_condition_number,
+        third_condition_number,
         {{ dbt.cast('sum(customers)', dbt.type_bigint()) }} as customers,
         {{ dbt.cast('sum(churned_customers)', dbt.type_bigint()) }} as churned_customers
     from segment_sets
-    group by segment_id, first_condition_id, second_condition_id, third_condition_id
+    group by first_condition_number, second_condition_number, third_condition_number
+
+),
+
+candidates as (
+
+    select
+        {{ dbt.concat([
+            'first_condition.condition_id',
+            "' & '",
+            'second_condition.condition_id',
+            "coalesce(" ~ dbt.concat(["' & '", 'third_condition.condition_id']) ~ ", '')",
+        ]) }} as segment_id,
+        segment_counts.first_condition_number,
+        segment_counts.second_condition_number,
+        segment_counts.third_condition_number,
+        first_condition.condition_id as first_condition_id,
+        second_condition.condition_id as second_condition_id,
+        third_condition.condition_id as third_condition_id,
+        segment_counts.customers,
+        segment_counts.churned_customers
+    from segment_counts
+    inner join conditions as first_condition
+        on segment_counts.first_condition_number = first_condition.condition_number
+    inner join conditions as second_condition
+        on segment_counts.second_condition_number = second_condition.condition_number
+    left join conditions as third_condition
+        on segment_counts.third_condition_number = third_condition.condition_number
 
 ),
 
@@ -73,7 +99,12 @@ strategic_sets as (
         min(strategic.segment_rank) over (partition by segment_sets.condition_set) as best_rank_of_set
     from segment_sets
     inner join strategic
-        on segment_sets.segment_id = strategic.segment_id
+        on
+            segment_sets.first_condition_number = strategic.first_condition_number
+            and segment_sets.second_condition_number = strategic.second_condition_number
+            -- a pair has no third condition
+            and coalesce(segment_sets.third_condition_number, 0)
+            = coalesce(strategic.third_condition_number, 0)
 
 ),
 
