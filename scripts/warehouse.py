@@ -48,8 +48,10 @@ def add_database_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def dbt_environment(warehouse: Warehouse, environ: Mapping[str, str]) -> dict[str, str]:
-    """The environment dbt runs in: the caller's, pointed at this warehouse."""
+    """The environment dbt runs in: the caller's, pointed at this warehouse, with as many dbt
+    threads as the machine has cores unless the caller chose (DBT_THREADS)."""
     return {
+        "DBT_THREADS": str(os.cpu_count() or 1),
         **environ,
         CUSTOMERS_CSV_VARIABLE: str(warehouse.customers_csv),
         DUCKDB_PATH_VARIABLE: str(warehouse.duckdb_path),

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from scripts.warehouse import (
     DEFAULT_CUSTOMERS_CSV,
@@ -10,6 +13,13 @@ from scripts.warehouse import (
     dbt_command,
     dbt_environment,
     resolve_warehouse,
+    run_dbt,
+)
+
+ENGINE_SETTING_VARIABLES = (
+    "BANK_DUCKDB_MEMORY_LIMIT",
+    "BANK_DUCKDB_THREADS",
+    "BANK_DUCKDB_TEMP_DIRECTORY",
 )
 
 
@@ -34,7 +44,47 @@ def test_dbt_runs_on_this_project_with_the_paths_in_its_environment(tmp_path: Pa
     assert environment["BANK_DUCKDB_PATH"] == str(tmp_path / "out.duckdb")
     assert environment["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "False"
     assert environment["PATH"] == "/bin"
+    assert environment["DBT_THREADS"] == str(os.cpu_count())
+    assert dbt_environment(warehouse, {"DBT_THREADS": "1"})["DBT_THREADS"] == "1"
     command = dbt_command(["build"], tmp_path)
     assert command[1] == "build"
     assert command[command.index("--project-dir") + 1] == str(PROJECT_DIR)
     assert command[command.index("--target-path") + 1] == str(tmp_path / "target")
+
+
+def compiled_engine_settings(tmp_path: Path, *, dbt_vars: str | None = None) -> str:
+    """What the on-run-start hook would run, as `dbt compile --inline` prints it."""
+    warehouse = Warehouse(DEFAULT_CUSTOMERS_CSV, tmp_path / "bank.duckdb")
+    result = run_dbt(
+        ["compile", "--inline", "{{ apply_engine_settings() }}"]
+        + (["--vars", dbt_vars] if dbt_vars else []),
+        warehouse,
+        artifacts_dir=tmp_path,
+        capture_output=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    return result.stdout.split("Compiled inline node is:", 1)[1].strip()
+
+
+def test_duckdb_keeps_its_own_defaults_unless_a_setting_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in ENGINE_SETTING_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    assert compiled_engine_settings(tmp_path) == "select 1"
+
+
+def test_duckdb_settings_come_from_dbt_vars_before_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BANK_DUCKDB_MEMORY_LIMIT", "6GB")
+    monkeypatch.setenv("BANK_DUCKDB_THREADS", "3")
+    monkeypatch.setenv("BANK_DUCKDB_TEMP_DIRECTORY", "/ignored")
+    compiled = compiled_engine_settings(
+        tmp_path, dbt_vars='{duckdb_temp_directory: "/srv/bank\'s spill"}'
+    )
+    assert compiled.splitlines() == [
+        "set memory_limit = '6GB';",
+        "set threads = '3';",
+        "set temp_directory = '/srv/bank''s spill'",
+    ]
