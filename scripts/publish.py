@@ -31,7 +31,7 @@ import re
 import shutil
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -55,9 +55,26 @@ NAMED_MARTS = frozenset({"dim_customers", "fct_customer_churn_risk"})
 MART_PREFIX = "rpt_"
 DEFAULT_LOCK_TIMEOUT_SECONDS = 600.0
 SOURCE_ALIAS = "source_warehouse"
-ROWS_PER_FETCH = 10_000
 FLOAT_SIGNIFICANT_DIGITS = 12
 CHECKSUM_MODULUS = 2**256
+# What json.dumps(..., ensure_ascii=False) escapes in a string: the backslash, the quote and every
+# control character, five of them by a short name and the others as \u00xx in lower case.
+JSON_SHORT_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+}
+FIRST_PRINTABLE = 0x20
+NOTHING_TO_ESCAPE_PATTERN = r'[^\x00-\x1f"\\]*'
+INTEGER_TYPES = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT"})
+FLOAT_TYPES = frozenset({"FLOAT", "DOUBLE"})
+DIGEST_PARTS = 4
+DIGEST_PART_BITS = 64
+DIGEST_PART_HEX_DIGITS = DIGEST_PART_BITS // 4
 
 HYPER_TYPES = {
     "BOOLEAN": "bool",
@@ -188,17 +205,117 @@ def canonical_value(value: object) -> str:
     raise TypeError(f"no canonical form for {type(value).__name__} value {value!r}")
 
 
+def _checksum_text(count: int, digest_sum: int) -> str:
+    return f"{count}:{digest_sum % CHECKSUM_MODULUS:064x}"
+
+
 def checksum(rows: Iterable[Sequence[object]]) -> str:
     """An order-free digest of a table: the sum, modulo 2**256, of the SHA-256 of every canonical
     row, with the row count. It streams, so ten million rows need no more memory than one, and
-    it is the same whichever of DuckDB, Parquet or Hyper the rows were read from."""
+    it is the same whichever of DuckDB, Parquet or Hyper the rows were read from. A canonical
+    row is the JSON list of its canonical values (json.dumps, ensure_ascii=False), as UTF-8."""
     total = 0
     count = 0
     for row in rows:
         line = json.dumps([canonical_value(value) for value in row], ensure_ascii=False)
         total = (total + int.from_bytes(hashlib.sha256(line.encode()).digest())) % CHECKSUM_MODULUS
         count += 1
-    return f"{count}:{total:064x}"
+    return _checksum_text(count, total)
+
+
+def _json_string_body_sql(text: str) -> str:
+    """SQL that escapes `text` as json.dumps(..., ensure_ascii=False) does between the quotes."""
+    short_escapes = " ".join(
+        f"when character = chr({ord(character)}) then {string_literal(escape)}"
+        for character, escape in JSON_SHORT_ESCAPES.items()
+    )
+    escape_one = (
+        f"case {short_escapes} "
+        f"when ord(character) < {FIRST_PRINTABLE} then printf('\\u%04x', ord(character)) "
+        "else character end"
+    )
+    characters = f"string_split({text}, '')"
+    escaped = f"array_to_string(list_transform({characters}, lambda character: {escape_one}), '')"
+    # Hardly any text needs escaping; one scan finds out, and only the few that do are taken
+    # apart character by character.
+    nothing_to_escape = f"regexp_full_match({text}, {string_literal(NOTHING_TO_ESCAPE_PATTERN)})"
+    return f"case when {nothing_to_escape} then {text} else {escaped} end"
+
+
+def _decimal_digits_sql(value: str, precision: int, scale: int) -> str:
+    """SQL printing a non-zero decimal as format(value.normalize(), "f") does."""
+    if scale == 0:
+        return f"{value}::varchar"
+    if precision == scale:
+        # With no digit before the point DuckDB prints .5, not 0.5; one more digit gives it room.
+        value = f"{value}::decimal({precision + 1}, {scale})"
+    # DuckDB prints every digit of the scale; normalize drops the trailing zeros.
+    return f"rtrim(rtrim({value}::varchar, '0'), '.')"
+
+
+def _canonical_value_sql(value: str, duckdb_type: str) -> str:
+    """SQL giving canonical_value of a non-NULL `value` of the type, as DuckDB hands it to Python;
+    already escaped for a JSON string, since only text can hold what JSON escapes."""
+    if duckdb_type == "BOOLEAN":
+        return f"case when {value} then 'b:True' else 'b:False' end"
+    if duckdb_type in INTEGER_TYPES:
+        return f"'i:' || {value}"
+    if duckdb_type in FLOAT_TYPES:
+        number = f"{value}::double"
+        return (
+            f"case when isnan({number}) then 'f:nan' when {number} = 0 then 'f:0' "
+            f"else 'f:' || printf('%.{FLOAT_SIGNIFICANT_DIGITS}g', {number}) end"
+        )
+    decimal = DECIMAL_TYPE.fullmatch(duckdb_type)
+    if decimal:
+        digits = _decimal_digits_sql(value, precision=int(decimal[1]), scale=int(decimal[2]))
+        return f"case when {value} = 0 then 'd:0' else 'd:' || {digits} end"
+    if duckdb_type == "DATE":
+        return f"'D:' || strftime({value}, '%Y-%m-%d')"
+    if duckdb_type == "TIMESTAMP":
+        # isoformat leaves out a fraction of zero microseconds.
+        return (
+            f"'t:' || regexp_replace(strftime({value}, '%Y-%m-%dT%H:%M:%S.%f'), '\\.000000$', '')"
+        )
+    if duckdb_type == "VARCHAR":
+        return f"'s:' || {_json_string_body_sql(value)}"
+    raise PublishError(f"no canonical form for DuckDB type {duckdb_type}")
+
+
+def _canonical_line_sql(columns: Sequence[tuple[str, str]]) -> str:
+    """SQL giving the text `checksum` hashes for a row: its canonical values as a JSON list."""
+    values = [
+        f"case when {quote_identifier(name)} is null then 'null' "
+        f"else {_canonical_value_sql(quote_identifier(name), duckdb_type)} end"
+        for name, duckdb_type in columns
+    ]
+    # One concat builds the line in one go; a chain of || copies it once per column.
+    return "concat('[\"', " + ", '\", \"', ".join(values) + ", '\"]')"
+
+
+def relation_checksum(connection: duckdb.DuckDBPyConnection, relation: str) -> str:
+    """`checksum` of the rows of `relation` -- a table, or a table function such as
+    read_parquet(...) -- worked out inside DuckDB: no row reaches Python, and DuckDB aggregates
+    as it scans, so memory stays flat however long the table."""
+    columns = connection.execute(f"describe select * from {relation}").fetchall()
+    line = _canonical_line_sql([(name, duckdb_type) for name, duckdb_type, *_ in columns])
+    # Each 64-bit part of a digest is summed apart: DuckDB sums UBIGINT into a 128-bit HUGEINT,
+    # which cannot overflow before 2**63 rows; the parts are put together and reduced in Python.
+    part_sums = ", ".join(
+        f"sum(('0x' || substr(digest, {1 + part * DIGEST_PART_HEX_DIGITS}, "
+        f"{DIGEST_PART_HEX_DIGITS}))::ubigint)"
+        for part in range(DIGEST_PARTS)
+    )
+    result = connection.execute(
+        f"select count(*), {part_sums} from (select sha256({line}) as digest from {relation})"
+    ).fetchone()
+    assert result is not None
+    count, *sums = result
+    digest_sum = sum(
+        (part_sum or 0) << (DIGEST_PART_BITS * (DIGEST_PARTS - 1 - part))
+        for part, part_sum in enumerate(sums)
+    )
+    return _checksum_text(count, digest_sum)
 
 
 def _hyper_sql_type(spelling: str) -> Any:
@@ -206,23 +323,6 @@ def _hyper_sql_type(spelling: str) -> Any:
     if numeric:
         return hyper.SqlType.numeric(int(numeric[1]), int(numeric[2]))
     return getattr(hyper.SqlType, spelling)()
-
-
-def _from_hyper(row: Iterable[object]) -> list[object]:
-    return [
-        value.to_date()
-        if isinstance(value, hyper.Date)
-        else value.to_datetime()
-        if isinstance(value, hyper.Timestamp)
-        else value
-        for value in row
-    ]
-
-
-def _fetch_rows(connection: duckdb.DuckDBPyConnection, sql: str) -> Iterator[tuple[Any, ...]]:
-    result = connection.execute(sql)
-    while batch := result.fetchmany(ROWS_PER_FETCH):
-        yield from batch
 
 
 def _fsync_path(path: Path) -> None:
@@ -244,12 +344,14 @@ def _fsync_tree(root: Path) -> None:
 def _mart_columns(
     connection: duckdb.DuckDBPyConnection, warehouse: Path
 ) -> dict[str, tuple[MartColumn, ...]]:
+    # Literals, not parameters: the first parameter makes DuckDB's Python client import pandas
+    # and numpy, 0.6 s, to see whether it is a data frame.
+    source = string_literal(SOURCE_ALIAS)
     tables = [
         name
         for (name,) in connection.execute(
-            "select table_name from duckdb_tables() "
-            "where database_name = ? and schema_name = 'main'",
-            [SOURCE_ALIAS],
+            f"select table_name from duckdb_tables() "
+            f"where database_name = {source} and schema_name = 'main'"
         ).fetchall()
     ]
     missing = [mart for mart in REQUIRED_MARTS if mart not in tables]
@@ -264,9 +366,8 @@ def _mart_columns(
             raise PublishError(f"mart {mart!r} in warehouse {warehouse} is not a usable file name")
         columns = connection.execute(
             "select column_name, data_type from duckdb_columns() "
-            "where database_name = ? and schema_name = 'main' and table_name = ? "
-            "order by column_index",
-            [SOURCE_ALIAS, mart],
+            f"where database_name = {source} and schema_name = 'main' "
+            f"and table_name = {string_literal(mart)} order by column_index"
         ).fetchall()
         marts[mart] = tuple(
             MartColumn(name, data_type, hyper_type(mart, name, data_type))
@@ -310,11 +411,10 @@ def _copy_marts(warehouse: Path, release_dir: Path) -> list[PublishedMart]:
                 table = f"main.{quote_identifier(mart)}"
                 parquet = string_literal(str(parquet_dir / f"{mart}.parquet"))
                 connection.execute(f"copy {table} to {parquet} (format parquet)")
-                copied = checksum(_fetch_rows(connection, f"select * from {table}"))
+                copied = relation_checksum(connection, table)
                 if _count(connection, table) != counts[mart]:
                     raise PublishError(f"mart {mart}: the copy lost or gained rows")
-                exported = _fetch_rows(connection, f"select * from read_parquet({parquet})")
-                if checksum(exported) != copied:
+                if relation_checksum(connection, f"read_parquet({parquet})") != copied:
                     raise PublishError(f"mart {mart}: the Parquet file differs from the table")
                 published.append(PublishedMart(mart, counts[mart], copied, columns))
             connection.execute("checkpoint")
@@ -323,7 +423,29 @@ def _copy_marts(warehouse: Path, release_dir: Path) -> list[PublishedMart]:
     return published
 
 
-def _write_extract(endpoint: Any, mart: PublishedMart, parquet: Path, extract: Path) -> None:
+def _extract_checksum(
+    connection: Any, table: Any, reader: duckdb.DuckDBPyConnection, readback: Path
+) -> str:
+    """The checksum of what an extract holds. Hyper writes its table back to Parquet and the
+    DuckDB `reader` checksums that file, because the Hyper API hands rows to Python one value at
+    a time."""
+    connection.execute_command(
+        f"COPY {table} TO {hyper.escape_string_literal(str(readback))} WITH (FORMAT PARQUET)"
+    )
+    try:
+        return relation_checksum(reader, f"read_parquet({string_literal(str(readback))})")
+    finally:
+        readback.unlink(missing_ok=True)
+
+
+def _write_extract(
+    endpoint: Any,
+    mart: PublishedMart,
+    parquet: Path,
+    extract: Path,
+    reader: duckdb.DuckDBPyConnection,
+    readback: Path,
+) -> None:
     table = hyper.TableName(HYPER_SCHEMA, mart.name)
     definition = hyper.TableDefinition(
         table,
@@ -345,9 +467,7 @@ def _write_extract(endpoint: Any, mart: PublishedMart, parquet: Path, extract: P
                 f"mart {mart.name}: the Hyper extract got {inserted} rows, the warehouse has "
                 f"{mart.rows}"
             )
-        with connection.execute_query(f"SELECT * FROM {table}") as result:
-            loaded = checksum(_from_hyper(row) for row in result)
-        if loaded != mart.checksum:
+        if _extract_checksum(connection, table, reader, readback) != mart.checksum:
             raise PublishError(f"mart {mart.name}: the Hyper extract differs from the table")
 
 
@@ -359,10 +479,16 @@ def _write_extracts(marts: Sequence[PublishedMart], release_dir: Path) -> None:
     log_dir = release_dir / ".hyper-logs"
     log_dir.mkdir()
     parameters = {"log_config": "", "log_dir": str(log_dir)}
+    # Hyper writes each extract back here as Parquet to be checked; removed before the seal too.
+    readback_dir = release_dir / ".hyper-readback"
+    readback_dir.mkdir()
     try:
-        with hyper.HyperProcess(
-            telemetry=hyper.Telemetry.DO_NOT_SEND_USAGE_DATA_TO_TABLEAU, parameters=parameters
-        ) as process:
+        with (
+            hyper.HyperProcess(
+                telemetry=hyper.Telemetry.DO_NOT_SEND_USAGE_DATA_TO_TABLEAU, parameters=parameters
+            ) as process,
+            duckdb.connect() as reader,
+        ):
             for mart in marts:
                 extract = hyper_dir / f"{mart.name}.hyper"
                 _write_extract(
@@ -370,14 +496,17 @@ def _write_extracts(marts: Sequence[PublishedMart], release_dir: Path) -> None:
                     mart,
                     release_dir / "parquet" / f"{mart.name}.parquet",
                     extract,
+                    reader,
+                    readback_dir / f"{mart.name}.parquet",
                 )
                 # hyperd creates extracts readable by owner and group only; Tableau may run as
                 # another user, so they get the permissions the umask gave the serving file.
                 extract.chmod(stat.S_IMODE((release_dir / SERVING_FILE).stat().st_mode))
-    except hyper.HyperException as error:
+    except (hyper.HyperException, duckdb.Error) as error:
         raise PublishError(f"cannot write the Hyper extracts: {error}") from error
     finally:
         shutil.rmtree(log_dir, ignore_errors=True)
+        shutil.rmtree(readback_dir, ignore_errors=True)
 
 
 def _manifest(

@@ -34,6 +34,7 @@ from scripts.publish import (
     hyper_type,
     new_release_id,
     publish,
+    relation_checksum,
     serving_dir_for,
     tableau_marts,
 )
@@ -212,6 +213,51 @@ def test_checksum_ignores_row_order_and_how_a_reader_spells_values() -> None:
     assert checksum([(1.001,)]) != checksum([(1.0,)])
     with pytest.raises(TypeError, match="bytes"):
         checksum([(b"x",)])
+
+
+HARD_TO_SPELL = {
+    "text varchar": [
+        "",
+        "null",
+        'a "quote", a \\ backslash and \\u001F spelt out',
+        "".join(map(chr, range(0x20))) + "\x7f\u2028 after the controls",
+        "Ярославль 😀 e\u0301",
+    ],
+    "number double": [0.1 + 0.2, -0.0, float("nan"), float("-inf"), 5e-324, 1e16, 123456789012.5],
+    "ratio float": [0.1, 3.5, -1e30],
+    "amount decimal(18,2)": [Decimal("0.00"), Decimal("-0.01"), Decimal("1234567890123456.70")],
+    "share decimal(4,4)": [Decimal("0.5000"), Decimal("-0.0001")],
+    "whole decimal(18,0)": [Decimal("100"), Decimal("-7")],
+    "stamped timestamp": [datetime(2024, 2, 29, 23, 59, 59, 999999), datetime(1, 1, 1)],
+    "day date": [date(1, 1, 1), date(9999, 12, 31)],
+    "flag boolean": [True, False],
+    "small tinyint": [-128, 127],
+    "big bigint": [-(2**63), 2**63 - 1],
+}
+
+
+def test_checksum_worked_out_in_duckdb_is_the_checksum_of_the_rows(tmp_path: Path) -> None:
+    """publish checksums inside DuckDB; that must give what `checksum` gives for the rows DuckDB
+    and pyarrow hand to Python, for the values whose canonical text is hardest to get right."""
+    columns = list(HARD_TO_SPELL)
+    longest = max(len(values) for values in HARD_TO_SPELL.values())
+    # every column also gets a NULL
+    rows = [
+        [values[row] if row < len(values) else None for values in HARD_TO_SPELL.values()]
+        for row in range(longest + 1)
+    ]
+    parquet = tmp_path / "hard.parquet"
+    with duckdb.connect(str(tmp_path / "hard.duckdb")) as connection:
+        connection.execute(f"create table hard ({', '.join(columns)})")
+        connection.executemany(f"insert into hard values ({', '.join('?' * len(columns))})", rows)
+        connection.execute(f"copy hard to '{parquet}' (format parquet)")
+        expected = checksum(connection.execute("select * from hard").fetchall())
+        assert relation_checksum(connection, "hard") == expected
+        assert relation_checksum(connection, f"read_parquet('{parquet}')") == expected
+        assert relation_checksum(connection, "(select * from hard limit 0)") == checksum([])
+        with pytest.raises(PublishError, match="no canonical form for DuckDB type HUGEINT"):
+            relation_checksum(connection, "(select 1::hugeint)")
+    assert checksum(parquet_rows(parquet)) == expected
 
 
 def test_tableau_marts_are_reports_customers_and_risk() -> None:

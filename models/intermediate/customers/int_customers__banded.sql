@@ -18,35 +18,23 @@ customers as (
 
 ),
 
-band_edges as (
-
-    select * from {{ ref('band_edges') }}
-
-),
-
 final as (
 
     -- lower edge inclusive, upper edge exclusive, a missing edge is open; a missing value
     -- matches no band
     select
         {%- for feature, label_column, order_column in banded_features %}
-            coalesce({{ feature }}_band.band_label, 'missing') as {{ label_column }},
-            coalesce({{ feature }}_band.band_order, 0) as {{ order_column }},
+            {%- set in_band = feature ~ '_band.upper_bound is null or customers.' ~ feature
+                ~ ' < ' ~ feature ~ '_band.upper_bound' %}
+            coalesce(case when {{ in_band }} then {{ feature }}_band.band_label end, 'missing')
+                as {{ label_column }},
+            coalesce(case when {{ in_band }} then {{ feature }}_band.band_order end, 0)
+                as {{ order_column }},
         {%- endfor %}
         customers.customer_id
     from customers
     {%- for feature, label_column, order_column in banded_features %}
-        left join band_edges as {{ feature }}_band
-            on
-                {{ feature }}_band.feature = '{{ feature }}'
-                and (
-                    {{ feature }}_band.lower_bound is null
-                    or customers.{{ feature }} >= {{ feature }}_band.lower_bound
-                )
-                and (
-                    {{ feature }}_band.upper_bound is null
-                    or customers.{{ feature }} < {{ feature }}_band.upper_bound
-                )
+        {{ band_join('customers.' ~ feature, feature, feature ~ '_band') }}
     {%- endfor %}
 
 )

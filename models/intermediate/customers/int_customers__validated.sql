@@ -28,16 +28,10 @@ row_verdicts as (
     select
         source_row_number,
         {{ dbt.bool_or('is_blocking') }} as is_rejected,
-        {{ dbt.listagg(
-            "case when is_blocking then field_reason end",
-            "', '",
-            "order by field_reason",
-        ) }} as rejection_reasons,
-        {{ dbt.listagg(
-            "case when not is_blocking then field_reason end",
-            "', '",
-            "order by field_reason",
-        ) }} as flag_reasons,
+        {{ sorted_listagg("case when is_blocking then field_reason end", "', '") }}
+            as rejection_reasons,
+        {{ sorted_listagg("case when not is_blocking then field_reason end", "', '") }}
+            as flag_reasons,
         {{ dbt.bool_or("reason_code = 'shared_user_id'") }} as has_shared_user_id,
         {{ dbt.bool_or("field_reason = 'balance:extreme_value'") }} as is_balance_extreme,
         {{ dbt.bool_or("field_reason = 'est_salary:extreme_value'") }} as is_salary_extreme

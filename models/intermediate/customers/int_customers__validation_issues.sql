@@ -26,28 +26,22 @@ reasons as (
 
 ),
 
-field_values as (
+field_rules_by_field as (
 
-    {% for field in number_fields %}
-        select
-            source_row_number,
-            '{{ field }}' as field_name,
-            {{ trim_whitespace(field ~ '_raw') }} as raw_text,
-            {{ field }} as number_value,
-            cast(null as {{ dbt.type_string() }}) as category_value
-        from customers
-        union all
-    {% endfor %}
-    {% for field in category_fields %}
-        select
-            source_row_number,
-            '{{ field }}' as field_name,
-            {{ trim_whitespace(field ~ '_raw') }} as raw_text,
-            cast(null as {{ type_double() }}) as number_value,
-            {{ field }} as category_value
-        from customers
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    -- the rules as one row, a column per field and rule, so each customer row is checked
+    -- where it stands instead of being unfolded into a row per field
+    select
+    {%- for field in number_fields + category_fields %}
+            {{ dbt.bool_or("field_name = '" ~ field ~ "'") }} as {{ field }}_has_rule,
+            {{ dbt.bool_or("field_name = '" ~ field ~ "' and is_required") }} as {{ field }}_is_required,
+            max(case when field_name = '{{ field }}' then field_type end) as {{ field }}_field_type,
+            max(case when field_name = '{{ field }}' then min_value end) as {{ field }}_min_value,
+            max(case when field_name = '{{ field }}' then max_value end) as {{ field }}_max_value,
+            max(case when field_name = '{{ field }}' then decimal_places end)
+                as {{ field }}_decimal_places
+            {{- ',' if not loop.last }}
+    {%- endfor %}
+    from field_rules
 
 ),
 
@@ -55,33 +49,39 @@ field_checks as (
 
     -- at most one reason per field: the first that applies, from missing to too precise
     select
-        field_values.source_row_number,
-        field_values.field_name,
-        case
-            when field_values.raw_text is null and field_rules.is_required
-                then 'missing_required_value'
-            when field_values.raw_text is null
-                then 'missing_optional_value'
-            when field_rules.field_type = 'number' and field_values.number_value is null
-                then 'not_a_number'
-            when field_rules.field_type = 'category' and field_values.category_value is null
-                then 'unknown_category'
-            when
-                field_values.number_value < field_rules.min_value
-                or field_values.number_value > field_rules.max_value
-                then 'out_of_range'
-            -- scaled to whole units of the last allowed decimal; the tolerance absorbs binary
-            -- rounding of in-range values and is far below one unit
-            when
-                abs(
-                    field_values.number_value * power(10, field_rules.decimal_places)
-                    - round(field_values.number_value * power(10, field_rules.decimal_places))
-                ) > 0.01
-                then 'too_many_decimals'
-        end as reason_code
-    from field_values
-    inner join field_rules
-        on field_values.field_name = field_rules.field_name
+        {%- for field in number_fields + category_fields %}
+            {%- set raw_text = trim_whitespace('customers.' ~ field ~ '_raw') %}
+            {%- set number_value = 'customers.' ~ field if field in number_fields else 'null' %}
+            {%- set category_value = 'customers.' ~ field if field in category_fields else 'null' %}
+            {%- set rule = 'field_rules_by_field.' ~ field %}
+            case
+                when not {{ rule }}_has_rule
+                    then null
+                when {{ raw_text }} is null and {{ rule }}_is_required
+                    then 'missing_required_value'
+                when {{ raw_text }} is null
+                    then 'missing_optional_value'
+                when {{ rule }}_field_type = 'number' and {{ number_value }} is null
+                    then 'not_a_number'
+                when {{ rule }}_field_type = 'category' and {{ category_value }} is null
+                    then 'unknown_category'
+                when
+                    {{ number_value }} < {{ rule }}_min_value
+                    or {{ number_value }} > {{ rule }}_max_value
+                    then 'out_of_range'
+                -- scaled to whole units of the last allowed decimal; the tolerance absorbs
+                -- binary rounding of in-range values and is far below one unit
+                when
+                    abs(
+                        {{ number_value }} * power(10, {{ rule }}_decimal_places)
+                        - round({{ number_value }} * power(10, {{ rule }}_decimal_places))
+                    ) > 0.01
+                    then 'too_many_decimals'
+            end as {{ field }}_reason,
+        {%- endfor %}
+        customers.source_row_number
+    from customers
+    cross join field_rules_by_field
 
 ),
 
@@ -107,13 +107,15 @@ row_checks as (
 
 value_issues as (
 
-    select
-        source_row_number,
-        field_name,
-        reason_code
-    from field_checks
-    where reason_code is not null
-    union all
+    {% for field in number_fields + category_fields %}
+        select
+            source_row_number,
+            '{{ field }}' as field_name,
+            {{ field }}_reason as reason_code
+        from field_checks
+        where {{ field }}_reason is not null
+        union all
+    {% endfor %}
     select
         source_row_number,
         field_name,
@@ -133,41 +135,46 @@ blocked_rows as (
 
 ),
 
-valid_values as (
+valid_amounts as (
 
-    select field_values.*
-    from field_values
+    select
+        customers.source_row_number,
+        customers.balance,
+        customers.est_salary
+    from customers
     left join blocked_rows
-        on field_values.source_row_number = blocked_rows.source_row_number
+        on customers.source_row_number = blocked_rows.source_row_number
     where blocked_rows.source_row_number is null
 
 ),
 
 amount_fences as (
 
+    {%- set fence = var('extreme_value_iqr_multiplier') %}
     select
-        field_name,
-        {{ percentile_cont('number_value', 0.25) }} as first_quartile,
-        {{ percentile_cont('number_value', 0.75) }} as third_quartile
-    from valid_values
-    where field_name in ('balance', 'est_salary') and number_value is not null
-    group by field_name
+    {%- for amount in ['balance', 'est_salary'] %}
+            {{ percentile_cont(amount, 0.75) }}
+            + {{ fence }} * (
+                {{ percentile_cont(amount, 0.75) }} - {{ percentile_cont(amount, 0.25) }}
+            ) as {{ amount }}_fence
+            {{- ',' if not loop.last }}
+    {%- endfor %}
+    from valid_amounts
 
 ),
 
 extreme_value_issues as (
 
-    select
-        valid_values.source_row_number,
-        valid_values.field_name,
-        'extreme_value' as reason_code
-    from valid_values
-    inner join amount_fences
-        on valid_values.field_name = amount_fences.field_name
-    where
-        valid_values.number_value > amount_fences.third_quartile
-        + {{ var('extreme_value_iqr_multiplier') }}
-        * (amount_fences.third_quartile - amount_fences.first_quartile)
+    {% for amount in ['balance', 'est_salary'] %}
+        select
+            valid_amounts.source_row_number,
+            '{{ amount }}' as field_name,
+            'extreme_value' as reason_code
+        from valid_amounts
+        cross join amount_fences
+        where valid_amounts.{{ amount }} > amount_fences.{{ amount }}_fence
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

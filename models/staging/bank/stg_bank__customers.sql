@@ -1,4 +1,3 @@
-{{ assert_csv_source_is_usable('bank', 'customers', customers_csv_path()) }}
 -- depends_on: {{ ref('single_byte_encodings') }}
 {%- set file_columns = [
     'userid', 'score', 'city', 'gender', 'age', 'equity', 'balance', 'products', 'credit_card',
@@ -21,20 +20,9 @@
 
 with
 
-source as (
-
-    select * from {{ source('bank', 'customers') }}
-
-),
-
 numbered as (
 
-    -- DuckDB keeps the file's order through a plain scan (preserve_insertion_order), so the
-    -- number is the data line's position in the file.
-    select
-        source.*,
-        row_number() over () as source_row_number
-    from source
+    select * from {{ ref('base_bank__customers') }}
 
 ),
 {%- if maps_encoding %}
