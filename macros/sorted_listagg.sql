@@ -1,16 +1,25 @@
-{#- The group's non-NULL texts in ascending order, joined by `delimiter`; NULL when there are
-    none. The same as dbt.listagg ordered by the text itself. -#}
-{% macro sorted_listagg(expression, delimiter) -%}
-    {{ return(adapter.dispatch('sorted_listagg', 'bank_churn')(expression, delimiter)) }}
+{#- The group's non-NULL texts joined by `delimiter`, in ascending order of the `order_by`
+    expressions (default: the text itself); NULL when there are none. The same as dbt.listagg
+    with that order. -#}
+{% macro sorted_listagg(expression, delimiter, order_by=none) -%}
+    {{ return(adapter.dispatch('sorted_listagg', 'bank_churn')(expression, delimiter, order_by or [expression])) }}
 {%- endmacro %}
 
-{% macro default__sorted_listagg(expression, delimiter) -%}
-    {{ dbt.listagg(expression, delimiter, 'order by ' ~ expression) }}
+{% macro default__sorted_listagg(expression, delimiter, order_by) -%}
+    {{ dbt.listagg(expression, delimiter, 'order by ' ~ order_by | join(', ')) }}
 {%- endmacro %}
 
-{% macro duckdb__sorted_listagg(expression, delimiter) -%}
+{% macro duckdb__sorted_listagg(expression, delimiter, order_by) -%}
     {#- DuckDB's ordered string_agg sorts group by group and takes seconds per hundred thousand
-        groups; gathering each group's few texts and sorting the small list is twenty times
-        faster -#}
-    nullif(array_to_string(list_sort(list({{ expression }}) filter (where {{ expression }} is not null)), {{ delimiter }}), '')
+        groups; gathering each group's few texts with their sort keys and sorting that small
+        list (structs sort field by field) is twenty times faster -#}
+    {%- set fields = [] -%}
+    {%- for key in order_by -%}
+        {%- do fields.append('sort_key_' ~ loop.index ~ ' := ' ~ key) -%}
+    {%- endfor -%}
+    {%- do fields.append('listed_text := ' ~ expression) -%}
+    nullif(array_to_string(list_transform(
+        list_sort(list(struct_pack({{ fields | join(', ') }})) filter (where {{ expression }} is not null)),
+        listed -> listed.listed_text
+    ), {{ delimiter }}), '')
 {%- endmacro %}

@@ -65,7 +65,7 @@ condition_lists as (
     select
         condition_set,
         count(*) as conditions_met,
-        {{ dbt.listagg('condition_description', "'; '", 'order by lift desc, condition_description') }}
+        {{ sorted_listagg('condition_description', "'; '", ['-lift', 'condition_description']) }}
             as risk_conditions
     from met_conditions
     group by condition_set
