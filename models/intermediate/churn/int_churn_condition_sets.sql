@@ -2,13 +2,7 @@
     set's customers and churners. Customers with the same conditions are the same to the segment
     search, so everything downstream grows with the number of sets, which the condition catalogue
     bounds, not with the number of customers. -#}
-{%- set condition_columns = [] -%}
-{%- for level_feature in churn_level_features() -%}
-    {%- do condition_columns.append(level_feature.feature ~ '_level_condition_number') -%}
-{%- endfor -%}
-{%- for interval_feature in churn_interval_features() -%}
-    {%- do condition_columns.append(interval_feature.feature ~ '_interval_condition_number') -%}
-{%- endfor %}
+{%- set condition_columns = churn_condition_columns() %}
 
 with
 

@@ -5,13 +5,7 @@
     customer. -#}
 {%- set level_features = churn_level_features() -%}
 {%- set interval_features = churn_interval_features() -%}
-{%- set condition_columns = [] -%}
-{%- for level_feature in level_features -%}
-    {%- do condition_columns.append(level_feature.feature ~ '_level_condition_number') -%}
-{%- endfor -%}
-{%- for interval_feature in interval_features -%}
-    {%- do condition_columns.append(interval_feature.feature ~ '_interval_condition_number') -%}
-{%- endfor -%}
+{%- set condition_columns = churn_condition_columns() -%}
 {%- set condition_texts = [] -%}
 {%- for condition_column in condition_columns -%}
     {%- do condition_texts.append(dbt.cast(condition_column, dbt.type_string())) -%}
