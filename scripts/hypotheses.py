@@ -10,10 +10,8 @@ or not hypotheses are rejected, and non-zero when a mart is missing or a registr
 from __future__ import annotations
 
 import argparse
-import itertools
-import math
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +28,10 @@ from scripts.hypothesis_registry import (
 )
 from scripts.hypothesis_reports import RESULTS_TABLE, results_frame, write_reports, write_results
 from scripts.hypothesis_sql import (
-    chunk_edges_sql,
-    distinct_values_sql,
     group_moments_sql,
+    grouped_rank_sums_sql,
     level_counts_sql,
-    ordered_value_sql,
-    rank_sums_sql,
+    sorted_rank_sums_sql,
 )
 from scripts.localisation import (
     FEATURE_NAMES,
@@ -50,8 +46,9 @@ from scripts.localisation import (
 from scripts.warehouse import PROJECT_DIR, add_database_argument
 
 MIN_GROUP_FOR_T = 30
-# distinct values one rank-sum query sorts at most (roughly): keeps DuckDB's memory flat
-DISTINCT_VALUES_PER_CHUNK = 250_000
+# Up to this many distinct values (estimated), ranks come from per-value counts; past it, from
+# one sort of the pooled values, which costs the same whatever the number of distinct values.
+GROUPED_RANKS_MAX_DISTINCT = 100_000
 MAX_SKEW_FOR_T = 1.0
 OPPOSITE = {"greater": "less", "less": "greater", "two-sided": "two-sided"}
 
@@ -94,8 +91,12 @@ def _query(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis, sql: s
         raise HypothesisError(f"hypothesis {hypothesis.id}: query failed: {error}") from error
 
 
-def _two_groups(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis) -> pd.DataFrame:
-    groups = _query(connection, hypothesis, group_moments_sql(hypothesis))
+def _two_groups(
+    connection: duckdb.DuckDBPyConnection,
+    hypothesis: Hypothesis,
+    with_median: bool = False,
+) -> pd.DataFrame:
+    groups = _query(connection, hypothesis, group_moments_sql(hypothesis, with_median))
     if list(groups["group_number"]) != [1, 2] or (groups["n"] < 2).any():
         raise HypothesisError(f"hypothesis {hypothesis.id}: `groups` need two or more rows each")
     if groups["rows_in_both"].sum() > 0:
@@ -114,82 +115,29 @@ def _moments(row: pd.Series) -> tests.GroupMoments:
     )
 
 
-@dataclass(frozen=True)
-class ValueSlice:
-    """A slice (lower, upper] of the pooled values and how many of each group fall in it."""
-
-    lower: float | None
-    upper: float | None
-    n1: int
-    n2: int
-
-
-def value_slices(
-    connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis
-) -> list[float | None]:
-    """Edges cutting the values into slices of about DISTINCT_VALUES_PER_CHUNK distinct values,
-    so that no query sorts more than a slice."""
-    distinct = int(_query(connection, hypothesis, distinct_values_sql(hypothesis)).iloc[0, 0])
-    chunks = max(1, -(-distinct // DISTINCT_VALUES_PER_CHUNK))
-    edges: list[float | None] = [None]
-    if chunks > 1:
-        quantiles = _query(connection, hypothesis, chunk_edges_sql(hypothesis, chunks))["edge"]
-        edges += sorted({float(edge) for edge in quantiles})
-    return [*edges, None]
-
-
 def rank_sums(
-    connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis
-) -> tuple[tests.RankSums, list[ValueSlice]]:
-    """Mann-Whitney's rank sum, slice by slice of the value range: each slice's ranks start
-    after the values of the slices below, so the total is exact."""
-    slices = []
-    n1 = n2 = 0
-    rank_sum_1 = tie_term = 0.0
-    for lower, upper in itertools.pairwise(value_slices(connection, hypothesis)):
-        row = _query(connection, hypothesis, rank_sums_sql(hypothesis, lower, upper)).iloc[0]
-        rank_sum_1 += float(row["rank_sum_1"]) + (n1 + n2) * float(row["n1"])
-        tie_term += float(row["tie_term"])
-        slices.append(ValueSlice(lower, upper, int(row["n1"]), int(row["n2"])))
-        n1, n2 = n1 + int(row["n1"]), n2 + int(row["n2"])
-    return tests.RankSums(n1=n1, n2=n2, rank_sum_1=rank_sum_1, tie_term=tie_term), slices
-
-
-def group_median(
-    connection: duckdb.DuckDBPyConnection,
-    hypothesis: Hypothesis,
-    group_number: int,
-    slices: list[ValueSlice],
-) -> float:
-    """The group's median (linear between the two middle values, as percentile_cont), read
-    from the one slice that holds each middle value."""
-
-    def value_at(position: int) -> float:
-        before = 0
-        for value_slice in slices:
-            in_slice = value_slice.n1 if group_number == 1 else value_slice.n2
-            if position < before + in_slice:
-                sql = ordered_value_sql(
-                    hypothesis,
-                    group_number,
-                    value_slice.lower,
-                    value_slice.upper,
-                    position - before,
-                )
-                return float(_query(connection, hypothesis, sql).iloc[0, 0])
-            before += in_slice
-        raise HypothesisError(f"hypothesis {hypothesis.id}: position {position} beyond the group")
-
-    size = sum(s.n1 if group_number == 1 else s.n2 for s in slices)
-    middle = (size - 1) / 2
-    low, high = value_at(math.floor(middle)), value_at(math.ceil(middle))
-    return low + (middle - math.floor(middle)) * (high - low)
+    connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis, distinct_values: int
+) -> tests.RankSums:
+    """Mann-Whitney's rank sum and tie term, exact, by the cheaper of the two ways for a metric
+    with this many distinct values."""
+    sql = (
+        grouped_rank_sums_sql(hypothesis)
+        if distinct_values <= GROUPED_RANKS_MAX_DISTINCT
+        else sorted_rank_sums_sql(hypothesis)
+    )
+    row = _query(connection, hypothesis, sql).iloc[0]
+    return tests.RankSums(
+        n1=int(row["n1"]),
+        n2=int(row["n2"]),
+        rank_sum_1=float(row["rank_sum_1"]),
+        tie_term=float(row["tie_term"]),
+    )
 
 
 def evaluate_values(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis) -> Result:
-    groups = _two_groups(connection, hypothesis)
+    groups = _two_groups(connection, hypothesis, with_median=True)
     first, second = _moments(groups.iloc[0]), _moments(groups.iloc[1])
-    ranks, slices = rank_sums(connection, hypothesis)
+    ranks = rank_sums(connection, hypothesis, int(groups["distinct_values"].sum()))
     welch = {alt: tests.welch_t_test(first, second, alt) for alt in tests.ALTERNATIVES}
     mann_whitney = {alt: tests.mann_whitney_u_test(ranks, alt) for alt in tests.ALTERNATIVES}
     primary, reason = choose_primary_test(first, second)
@@ -203,8 +151,8 @@ def evaluate_values(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesi
         "n_2": second.n,
         "mean_1": first.mean,
         "mean_2": second.mean,
-        "median_1": group_median(connection, hypothesis, 1, slices),
-        "median_2": group_median(connection, hypothesis, 2, slices),
+        "median_1": float(groups.iloc[0]["median"]),
+        "median_2": float(groups.iloc[1]["median"]),
         "primary_test": primary,
         "primary_test_reason": reason,
         "statistic": chosen[hypothesis.alternative].statistic,

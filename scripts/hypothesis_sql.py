@@ -1,10 +1,10 @@
 """The SQL that turns a hypothesis into the few aggregates its tests need.
 
-Each query scans the mart once inside DuckDB and returns a handful of rows (per group: counts
-and moments; per slice of the value range: the rank sum, tie term and group sizes; one middle
-value for a median; contingency counts). Ranks are computed over the distinct values of one
-slice with window functions, so nothing per customer leaves the warehouse and no query sorts
-more than a slice.
+A value hypothesis takes two scans of the mart. The first gives, per group, the moments, the
+median and an estimate of the distinct values. The second gives the rank sum and tie term: from
+per-value counts when the metric has few distinct values, else from one sort of the pooled
+values, which costs the same whatever the number of distinct values. Every query returns a
+handful of rows, so nothing per customer leaves the warehouse.
 """
 
 from __future__ import annotations
@@ -28,8 +28,16 @@ def _population(hypothesis: Hypothesis) -> str:
     """
 
 
-def group_moments_sql(hypothesis: Hypothesis) -> str:
-    """Per group: size, mean, sample variance, skewness, successes; and rows in both groups."""
+def group_moments_sql(hypothesis: Hypothesis, with_median: bool = False) -> str:
+    """Per group: size, mean, sample variance, skewness, successes; rows in both groups; and,
+    `with_median`, the exact median and an estimate of the number of distinct values."""
+    median = (
+        ""
+        if not with_median
+        else """,
+            quantile_cont(value, 0.5) as median,
+            approx_count_distinct(value) as distinct_values"""
+    )
     return f"""
         with population as ({_population(hypothesis)})
         select
@@ -39,7 +47,7 @@ def group_moments_sql(hypothesis: Hypothesis) -> str:
             var_samp(value) as variance,
             skewness(value) as skewness,
             sum(value) as successes,
-            sum(in_both) as rows_in_both
+            sum(in_both) as rows_in_both{median}
         from population
         where group_number is not null
         group by group_number
@@ -47,56 +55,9 @@ def group_moments_sql(hypothesis: Hypothesis) -> str:
     """
 
 
-def chunk_edges_sql(hypothesis: Hypothesis, chunks: int) -> str:
-    """Value edges that cut the pooled sample into about `chunks` slices of similar size, so
-    each rank-sum query sorts one slice, not the whole sample."""
-    fractions = ", ".join(str(index / chunks) for index in range(1, chunks))
-    return f"""
-        with population as ({_population(hypothesis)})
-        select unnest(approx_quantile(value, [{fractions}])) as edge
-        from population
-        where group_number is not null
-    """
-
-
-def distinct_values_sql(hypothesis: Hypothesis) -> str:
-    return f"""
-        with population as ({_population(hypothesis)})
-        select approx_count_distinct(value) as distinct_values
-        from population
-        where group_number is not null
-    """
-
-
-def _slice_bounds(lower: float | None, upper: float | None) -> list[str]:
-    bounds = []
-    if lower is not None:
-        bounds.append(f"value > {lower!r}")
-    if upper is not None:
-        bounds.append(f"value <= {upper!r}")
-    return bounds
-
-
-def ordered_value_sql(
-    hypothesis: Hypothesis, group_number: int, lower: float | None, upper: float | None, offset: int
-) -> str:
-    """The group's value at a position (from 0) within the value slice (lower, upper]."""
-    conditions = [f"group_number = {group_number}", *_slice_bounds(lower, upper)]
-    return f"""
-        with population as ({_population(hypothesis)})
-        select value
-        from population
-        where {" and ".join(conditions)}
-        order by value
-        limit 1 offset {offset}
-    """
-
-
-def rank_sums_sql(hypothesis: Hypothesis, lower: float | None, upper: float | None) -> str:
-    """Within the value slice (lower, upper]: the first group's rank sum counted from the
-    slice's bottom (tied values share their average rank), the slice's sizes and its tie term
-    sum(t^3 - t). Slices add up: a slice's ranks shift by the count of values below it."""
-    bounds = ["group_number is not null", *_slice_bounds(lower, upper)]
+def grouped_rank_sums_sql(hypothesis: Hypothesis) -> str:
+    """For a metric with few distinct values: the rank sum, group sizes and tie term from the
+    per-value counts. One scan and a sort of the distinct values only."""
     return f"""
         with population as ({_population(hypothesis)}),
         tied_values as (
@@ -105,16 +66,17 @@ def rank_sums_sql(hypothesis: Hypothesis, lower: float | None, upper: float | No
                 cast(count(*) as double) as tied,
                 cast(count(*) filter (where group_number = 1) as double) as tied_in_first
             from population
-            where {" and ".join(bounds)}
+            where group_number is not null
             group by value
         ),
         ranked as (
             select
+                value,
                 tied,
                 tied_in_first,
-                sum(tied) over (order by value rows between unbounded preceding and current row)
-                - tied as values_below
+                sum(tied) over up_to_value - tied as values_below
             from tied_values
+            window up_to_value as (order by value rows between unbounded preceding and current row)
         )
         select
             coalesce(sum(tied_in_first), 0) as n1,
@@ -122,6 +84,63 @@ def rank_sums_sql(hypothesis: Hypothesis, lower: float | None, upper: float | No
             coalesce(sum(tied_in_first * (values_below + (tied + 1) / 2)), 0) as rank_sum_1,
             coalesce(sum(tied * tied * tied - tied), 0) as tie_term
         from ranked
+    """
+
+
+def sorted_rank_sums_sql(hypothesis: Hypothesis) -> str:
+    """For any metric: the first group's rank sum in the pooled sample (tied values share their
+    average rank), the group sizes and the tie term sum(t^3 - t), from one sort of the pooled
+    values.
+
+    The sort puts the first group first among equal values, so its rows' positions sum to the
+    rank sum less, for each tie, t1 * (t - t1) / 2: the shift from those positions to the
+    average rank. Ties are found as the rows repeating the value before them; such rows,
+    grouped by value, give each tie's size, and the row that opened the tie is counted back
+    through the group of the row before it. Every other row falls into one group, the null
+    value's, so the aggregate holds one entry per tied value, not per value."""
+    return f"""
+        with population as ({_population(hypothesis)}),
+        pooled as (
+            select
+                group_number,
+                value,
+                row_number() over by_value as position,
+                value = lag(value) over by_value as repeats_previous_value,
+                lag(group_number) over by_value as previous_group_number
+            from population
+            where group_number is not null
+            window by_value as (order by value, group_number)
+        ),
+        ties as (
+            select
+                case when repeats_previous_value then value end as tied_value,
+                count(*) filter (where group_number = 1) as first_group_rows,
+                count(*) as pooled_rows,
+                cast(sum(position) filter (where group_number = 1) as double) as first_positions,
+                cast(count(*) + 1 as double) as tie_size,
+                cast(
+                    count(*) filter (where group_number = 1)
+                    + case when min(previous_group_number) = 1 then 1 else 0 end
+                    as double
+                ) as tie_size_in_first
+            from pooled
+            group by tied_value
+        )
+        select
+            coalesce(sum(first_group_rows), 0) as n1,
+            coalesce(sum(pooled_rows) - sum(first_group_rows), 0) as n2,
+            coalesce(sum(first_positions), 0)
+            + coalesce(
+                sum(tie_size_in_first * (tie_size - tie_size_in_first) / 2)
+                    filter (where tied_value is not null),
+                0
+            ) as rank_sum_1,
+            coalesce(
+                sum(tie_size * tie_size * tie_size - tie_size)
+                    filter (where tied_value is not null),
+                0
+            ) as tie_term
+        from ties
     """
 
 

@@ -147,16 +147,16 @@ def assert_conclusions_state_the_figures(reported: pd.DataFrame, expected: pd.Da
         pytest.param("real_warehouse", id="real", marks=pytest.mark.real_file),
     ],
 )
-@pytest.mark.parametrize("distinct_values_per_slice", [250_000, 700])
+@pytest.mark.parametrize("grouped_ranks_max_distinct", [100_000, 0], ids=["grouped", "sorted"])
 def test_builtin_hypotheses_match_the_independent_computation(
     request: pytest.FixtureRequest,
     monkeypatch: pytest.MonkeyPatch,
     warehouse_fixture: str,
-    distinct_values_per_slice: int,
+    grouped_ranks_max_distinct: int,
     tmp_path: Path,
 ) -> None:
-    # small slices make the rank sums and medians cross many slice edges
-    monkeypatch.setattr(hypotheses, "DISTINCT_VALUES_PER_CHUNK", distinct_values_per_slice)
+    # the rank sums of every metric both ways: from per-value counts, and from the pooled sort
+    monkeypatch.setattr(hypotheses, "GROUPED_RANKS_MAX_DISTINCT", grouped_ranks_max_distinct)
     warehouse: Warehouse = request.getfixturevalue(warehouse_fixture)
     results = run(warehouse.duckdb_path, tmp_path)
     expected = hypothesis_results(warehouse.customers_csv)
@@ -180,11 +180,11 @@ def test_real_file_balance_hypothesis_is_contradicted(
     assert results.loc["H3", "primary_test"] == "mann_whitney_u"
 
 
-@pytest.mark.parametrize("distinct_values_per_slice", [250_000, 3])
+@pytest.mark.parametrize("grouped_ranks_max_distinct", [100_000, 0], ids=["grouped", "sorted"])
 def test_generated_data_with_ties_match_scipy(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, distinct_values_per_slice: int
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, grouped_ranks_max_distinct: int
 ) -> None:
-    monkeypatch.setattr(hypotheses, "DISTINCT_VALUES_PER_CHUNK", distinct_values_per_slice)
+    monkeypatch.setattr(hypotheses, "GROUPED_RANKS_MAX_DISTINCT", grouped_ranks_max_distinct)
     database = tmp_path / "ties.duckdb"
     generator = np.random.default_rng(11)
     frame = pd.DataFrame(
