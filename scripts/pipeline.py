@@ -21,7 +21,7 @@ from scripts.file_lock import LockBusyError, exclusive_lock
 from scripts.localisation import LANGUAGES, Language
 from scripts.publish import PublishError, Release, publish, serving_dir_for
 from scripts.report.figures import ReportDataError
-from scripts.warehouse import PROJECT_DIR, Warehouse, resolve_warehouse, run_dbt
+from scripts.warehouse import PROJECT_DIR, InProcessDbt, Warehouse, resolve_warehouse
 
 # EX_TEMPFAIL: the warehouse is busy; running again later will work.
 BUSY_EXIT_CODE = 75
@@ -148,16 +148,15 @@ def main(argv: list[str] | None = None) -> int:
 def run(options: Options) -> int:
     """Every step of the main job, in order; the first that fails ends it with its exit code."""
     warehouse = options.warehouse
+    dbt = InProcessDbt(warehouse, artifacts_dir=options.dbt_artifacts_dir)
     # Unit tests check the models' logic on fixtures, not this snapshot: `make test` runs them,
     # the main job builds and tests the data.
-    build = run_dbt(
-        ["build", "--exclude-resource-type", "unit_test", *options.dbt_var_arguments],
-        warehouse,
-        artifacts_dir=options.dbt_artifacts_dir,
+    build = dbt.invoke(
+        ["build", "--exclude-resource-type", "unit_test", *options.dbt_var_arguments]
     )
-    if build.returncode != 0:
-        print(f"dbt build failed (exit {build.returncode}); see the messages above.")
-        return build.returncode
+    if build != 0:
+        print(f"dbt build failed (exit {build}); see the messages above.")
+        return build
     tested = hypotheses.main(
         ["--database", str(warehouse.duckdb_path), "--reports-dir", str(options.reports_dir)]
     )
@@ -171,15 +170,11 @@ def run(options: Options) -> int:
     except (ReportDataError, PublishError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    docs = run_dbt(
-        # the build has just compiled every node into the manifest the docs read
-        ["docs", "generate", "--static", "--no-compile", *options.dbt_var_arguments],
-        warehouse,
-        artifacts_dir=options.dbt_artifacts_dir,
-    )
-    if docs.returncode != 0:
-        print(f"dbt docs generate failed (exit {docs.returncode}); see the messages above.")
-        return docs.returncode
+    # the build has just compiled every node into the manifest the docs read
+    docs = dbt.invoke(["docs", "generate", "--static", "--no-compile", *options.dbt_var_arguments])
+    if docs != 0:
+        print(f"dbt docs generate failed (exit {docs}); see the messages above.")
+        return docs
     target = (options.dbt_artifacts_dir or PROJECT_DIR) / "target"
     with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
         summary = read_build_summary(connection)

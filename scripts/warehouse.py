@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CUSTOMERS_CSV = PROJECT_DIR / "data" / "sample" / "bank_customers_sample.csv"
@@ -98,3 +100,68 @@ def run_dbt(
         text=True,
         check=False,
     )
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """os.environ set to `values` for the block, then restored: dbt's env_var() reads it."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+class InProcessDbt:
+    """dbt run inside this process, parsed once: every command after the first reuses the
+    manifest, which saves starting Python, importing dbt and parsing the project again (the
+    main job's build, then its docs)."""
+
+    def __init__(self, warehouse: Warehouse, *, artifacts_dir: Path | None = None) -> None:
+        self.warehouse = warehouse
+        self.artifacts_dir = artifacts_dir
+        self._manifest: Any = None
+
+    def invoke(self, arguments: Sequence[str]) -> int:
+        """The exit code the dbt command line would give: 0 done, 1 a node failed, 2 an error."""
+        # imported here: dbt takes over a second to import and only the main job runs it inside
+        from dbt.cli.main import dbtRunner
+
+        self.warehouse.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+        sys.stdout.flush()
+        with _environment(dbt_environment(self.warehouse, os.environ)):
+            if self._manifest is None:
+                # the project's vars shape the parse, so it takes the command's own options
+                parsed = dbtRunner().invoke(
+                    dbt_command(["parse", *_vars_options(arguments)], self.artifacts_dir)[1:]
+                )
+                _release_duckdb()
+                if not parsed.success:
+                    return 2 if parsed.exception is not None else 1
+                self._manifest = parsed.result
+            result = dbtRunner(manifest=self._manifest).invoke(
+                dbt_command(arguments, self.artifacts_dir)[1:]
+            )
+        _release_duckdb()
+        if result.success:
+            return 0
+        return 2 if result.exception is not None else 1
+
+
+def _vars_options(arguments: Sequence[str]) -> list[str]:
+    """The `--vars VALUE` pair among a command's arguments, if any."""
+    if "--vars" not in arguments:
+        return []
+    position = list(arguments).index("--vars")
+    return list(arguments[position : position + 2])
+
+
+def _release_duckdb() -> None:
+    """Close the database dbt-duckdb keeps open until the process exits: while it is open, this
+    process can open the warehouse only as dbt did, not read-only as the report and publish do."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    DuckDBConnectionManager.close_all_connections()  # type: ignore[no-untyped-call]

@@ -3,12 +3,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from scripts.warehouse import (
     DEFAULT_CUSTOMERS_CSV,
     DEFAULT_DUCKDB_PATH,
     PROJECT_DIR,
+    InProcessDbt,
     Warehouse,
     dbt_command,
     dbt_environment,
@@ -88,3 +90,18 @@ def test_duckdb_settings_come_from_dbt_vars_before_the_environment(
         "set threads = '3';",
         "set temp_directory = '/srv/bank''s spill'",
     ]
+
+
+def test_dbt_in_this_process_gives_the_command_lines_exit_codes_and_lets_go_of_the_warehouse(
+    tmp_path: Path,
+) -> None:
+    warehouse = Warehouse(DEFAULT_CUSTOMERS_CSV, tmp_path / "bank.duckdb")
+    dbt = InProcessDbt(warehouse, artifacts_dir=tmp_path)
+    environment_before = dict(os.environ)
+    assert dbt.invoke(["seed", "--select", "city_aliases"]) == 0
+    assert os.environ == environment_before
+    # the seed is readable read-only from this same process, as the report and publish read it
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as connection:
+        assert connection.execute("select count(*) from city_aliases").fetchone() == (7,)
+    assert dbt.invoke(["compile", "--inline", "{{ no_such_macro() }}"]) == 2
+    assert dbt.invoke(["seed", "--no-such-option"]) == 2
