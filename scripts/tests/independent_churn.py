@@ -348,7 +348,7 @@ def condition_members(figures: Figures, condition_id: str) -> np.ndarray:
     kind, feature, key = condition_id.split(":", 2)
     if kind == "level":
         assert feature in figures.levels.columns, condition_id
-        members = (figures.levels[feature] == key).to_numpy()
+        members: np.ndarray = (figures.levels[feature] == key).to_numpy()
         assert members.any(), f"{condition_id}: no such portrait level"
         return members
     assert kind == "interval", condition_id
@@ -356,7 +356,8 @@ def condition_members(figures: Figures, condition_id: str) -> np.ndarray:
     assert len(found) == 1, f"{condition_id}: no such interval in the pandas intervals"
     values = figures.customers[CONTINUOUS_FEATURES[feature]]
     inside = (values >= found["lower_value"].item()) & (values <= found["upper_value"].item())
-    return inside.to_numpy()
+    inside_members: np.ndarray = inside.to_numpy()
+    return inside_members
 
 
 def risk_conditions(figures: Figures) -> tuple[Condition, ...]:

@@ -1,0 +1,1 @@
+"""The two peers the scale benchmark compares the dbt build with."""
