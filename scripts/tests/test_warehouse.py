@@ -68,12 +68,21 @@ def compiled_engine_settings(tmp_path: Path, *, dbt_vars: str | None = None) -> 
     return result.stdout.split("Compiled inline node is:", 1)[1].strip()
 
 
-def test_duckdb_keeps_its_own_defaults_unless_a_setting_is_given(
+def test_duckdb_takes_a_quarter_of_the_memory_and_keeps_its_other_defaults_unless_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for variable in ENGINE_SETTING_VARIABLES:
         monkeypatch.delenv(variable, raising=False)
-    assert compiled_engine_settings(tmp_path) == "select 1"
+    statement, limit = compiled_engine_settings(tmp_path).split(" = ")
+    assert statement == "set memory_limit"
+    assert limit.startswith("'") and limit.endswith("MiB'")
+    memory_kib = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    # DuckDB reports its default to a tenth of a GiB, so the quarter is read back to within 2%
+    assert int(limit[1:-4]) == pytest.approx(memory_kib / 1024 / 4, rel=0.02)
 
 
 def test_duckdb_settings_come_from_dbt_vars_before_the_environment(
