@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,6 +36,21 @@ def test_catalogue_covers_every_published_mart_and_fits_the_code() -> None:
         for check in mutation.checks:
             test_file = check.split("::")[0]
             assert (PROJECT_DIR / test_file).is_file(), f"{mutation.id}: {check}"
+
+
+def test_every_check_of_the_catalogue_names_a_test_that_exists() -> None:
+    # a renamed test or parameter would otherwise make its mutation count as not caught (exit 4)
+    checks = sorted(
+        {check for entry in load_catalogue(DEFAULT_CATALOGUE) for check in entry.checks}
+    )
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *checks],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert collected.returncode == 0, collected.stdout[-2000:] + collected.stderr[-2000:]
 
 
 def mutation(find: str = "one", checks: tuple[str, ...] = ("check",)) -> Mutation:
