@@ -31,7 +31,7 @@ final as (
             coalesce(case when {{ in_band }} then {{ feature }}_band.band_order end, 0)
                 as {{ order_column }},
         {%- endfor %}
-        customers.customer_id
+        customers.source_row_number
     from customers
     {%- for feature, label_column, order_column in banded_features %}
         {{ band_join('customers.' ~ feature, feature, feature ~ '_band') }}

@@ -52,7 +52,7 @@ final as (
         bands.equity_band_order
     from customers
     left join bands
-        on customers.customer_id = bands.customer_id
+        on customers.source_row_number = bands.source_row_number
 
 )
 
