@@ -75,7 +75,8 @@ def test_duckdb_takes_a_quarter_of_the_memory_and_keeps_its_other_defaults_unles
         monkeypatch.delenv(variable, raising=False)
     statement, limit = compiled_engine_settings(tmp_path).split(" = ")
     assert statement == "set memory_limit"
-    assert limit.startswith("'") and limit.endswith("MiB'")
+    assert limit.startswith("'")
+    assert limit.endswith("MiB'")
     memory_kib = next(
         int(line.split()[1])
         for line in Path("/proc/meminfo").read_text().splitlines()
