@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -46,6 +47,9 @@ def test_every_check_of_the_catalogue_names_a_test_that_exists() -> None:
     collected = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *checks],
         cwd=PROJECT_DIR,
+        # the environment the runner gives the checks: a real-file variable would otherwise
+        # fail a session that, collecting only, runs none of the real-file tests
+        env=mutation_check.check_environment(os.environ),
         capture_output=True,
         text=True,
         check=False,
