@@ -483,10 +483,18 @@ def strategic_segments(figures: Figures) -> pd.DataFrame:
 
 def retention_recommendations(figures: Figures) -> pd.DataFrame:
     """The top picks with their figures and the levers of their conditions' features."""
-    picks = strategic_segments(figures)
-    picks = picks[picks["is_top_pick"]].sort_values("segment_rank").reset_index(drop=True)
+    return recommendations_from_segments(
+        figures, strategic_segments(figures), risk_conditions(figures)
+    )
+
+
+def recommendations_from_segments(
+    figures: Figures, segments: pd.DataFrame, conditions: tuple[Condition, ...]
+) -> pd.DataFrame:
+    """retention_recommendations from segments and conditions already computed."""
+    picks = segments[segments["is_top_pick"]].sort_values("segment_rank").reset_index(drop=True)
     levers = pd.read_csv(SEEDS_DIR / "retention_levers.csv").set_index("feature")
-    features = {condition.condition_id: condition.feature for condition in risk_conditions(figures)}
+    features = {condition.condition_id: condition.feature for condition in conditions}
     bank_rate = figures.baseline.rate
     rows = []
     for number, pick in enumerate(picks.itertuples(), start=1):

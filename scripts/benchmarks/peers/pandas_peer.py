@@ -16,7 +16,7 @@ DIR/<mart>.parquet. Three pieces are this module's own, so that every figure is 
 * strategic segments: the checks keep every qualifying segment's membership mask (about 2,000
   segments of 10 million booleans, 20 GB); here a segment's mask is rebuilt from its two or three
   conditions when it is ranked.
-* recommendations, the retention list and the risk deciles read the segments and risk scores
+* the retention list and the risk deciles read the segments and risk scores
   computed once, where the checks' own functions compute them again.
 
 The rest is the checks' code as written, per-customer Python loop of the risk scores included
@@ -399,54 +399,6 @@ def strategic_segments(
     return checks.with_rates(segments, figures.baseline)
 
 
-def retention_recommendations(
-    figures: checks.Figures,
-    segments: pd.DataFrame,
-    conditions: tuple[checks.Condition, ...],
-) -> pd.DataFrame:
-    """`independent_churn.retention_recommendations`, from the segments already ranked."""
-    picks = segments[segments["is_top_pick"]].sort_values("segment_rank").reset_index(drop=True)
-    levers = pd.read_csv(SEEDS_DIR / "retention_levers.csv").set_index("feature")
-    features = {condition.condition_id: condition.feature for condition in conditions}
-    bank_rate = figures.baseline.rate
-    rows = []
-    for number, pick in enumerate(picks.itertuples(), start=1):
-        condition_ids = [pick.first_condition_id, pick.second_condition_id]
-        if pd.notna(pick.third_condition_id):
-            condition_ids.append(pick.third_condition_id)
-        found = levers.reindex([features[condition_id] for condition_id in condition_ids])
-        found = found.dropna(subset=["lever_priority"]).sort_values("lever_priority")
-        levers_en = " ".join(found["lever_en"]) if len(found) else None
-        levers_ru = " ".join(found["lever_ru"]) if len(found) else None
-        rate = checks.round_half_away_digits(100 * pick.churn_rate, 1)
-        recommendation = (
-            f"Segment {pick.segment_definition}: {pick.customers} customers, churn {rate}% "
-            f"against the bank's {checks.round_half_away_digits(100 * bank_rate, 1)}% "
-            f"({checks.round_half_away_digits(pick.lift, 1)}x). "
-            + (levers_en or "No lever in the catalogue yet: add one to retention_levers.")
-        )
-        rows.append(
-            {
-                "segment_id": pick.segment_id,
-                "recommendation_rank": number,
-                "segment_rank": pick.segment_rank,
-                "segment_definition": pick.segment_definition,
-                "customers": pick.customers,
-                "churned_customers": pick.churned_customers,
-                "churn_rate": pick.churn_rate,
-                "churn_rate_lower": pick.churn_rate_lower,
-                "churn_rate_upper": pick.churn_rate_upper,
-                "lift": pick.lift,
-                "share_of_churners": pick.share_of_churners,
-                "excess_churned_customers": pick.churned_customers - pick.customers * bank_rate,
-                "levers_en": levers_en,
-                "levers_ru": levers_ru,
-                "recommendation_en": recommendation,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def customer_churn_risk(scores: pd.DataFrame) -> pd.DataFrame:
     """`independent_churn.customer_churn_risk`, from the scores already computed."""
     staying = scores.loc[~scores["is_churned"]].reset_index(drop=True)
@@ -499,7 +451,9 @@ def compute_marts(customers_csv: Path) -> dict[str, pd.DataFrame]:
         "rpt_churn_portrait": figures.portrait,
         "rpt_churn_intervals": figures.intervals,
         "rpt_churn_segments": segments,
-        "rpt_retention_recommendations": retention_recommendations(figures, segments, conditions),
+        "rpt_retention_recommendations": checks.recommendations_from_segments(
+            figures, segments, conditions
+        ),
         "fct_customer_churn_risk": customer_churn_risk(scores),
         "rpt_churn_risk_lift": churn_risk_lift(figures, scores),
     }
