@@ -91,10 +91,19 @@ scored as (
 
 final as (
 
+    -- decile 1 holds the highest scores; the customer id breaks ties so the split is stable. The
+    -- rank among customers still with the bank counts them in the same order, so one sort of
+    -- the customers serves both
     select
         *,
-        -- decile 1 holds the highest scores; the customer id breaks ties so the split is stable
-        ntile(10) over (order by risk_score desc, customer_id asc) as risk_decile
+        ntile(10) over (order by risk_score desc, customer_id asc) as risk_decile,
+        case
+            when not is_churned
+                then cast(sum(case when is_churned then 0 else 1 end) over (
+                        order by risk_score desc, customer_id asc
+                        rows between unbounded preceding and current row
+                    ) as {{ dbt.type_bigint() }})
+        end as retained_risk_rank
     from scored
 
 )

@@ -9,6 +9,9 @@
     ('products', 'product_segment', 'product_segment_order'),
 ] -%}
 
+{#- A view: the customers table is its only reader, and the bands are written there once. -#}
+{{ config(materialized='view') }}
+
 with
 
 customers as (
@@ -18,23 +21,38 @@ customers as (
 
 ),
 
+{% for feature, label_column, order_column in banded_features %}
+    {{ feature }}_bands as (
+
+        -- each distinct value is banded once and found again by equality: a range join of
+        -- every customer would carry all of the customer's columns through it
+        select
+            feature_values.feature_value,
+            band.band_label,
+            band.band_order
+        from (
+            select distinct {{ feature }} as feature_value
+            from customers
+            where {{ feature }} is not null
+        ) as feature_values
+        {{ band_join('feature_values.feature_value', feature, 'band') }}
+
+    ),
+{% endfor %}
+
 final as (
 
-    -- lower edge inclusive, upper edge exclusive, a missing edge is open; a missing value
-    -- matches no band
+    -- a missing value, or one outside every band, gets the band `missing`
     select
         {%- for feature, label_column, order_column in banded_features %}
-            {%- set in_band = feature ~ '_band.upper_bound is null or customers.' ~ feature
-                ~ ' < ' ~ feature ~ '_band.upper_bound' %}
-            coalesce(case when {{ in_band }} then {{ feature }}_band.band_label end, 'missing')
-                as {{ label_column }},
-            coalesce(case when {{ in_band }} then {{ feature }}_band.band_order end, 0)
-                as {{ order_column }},
+            coalesce({{ feature }}_bands.band_label, 'missing') as {{ label_column }},
+            coalesce({{ feature }}_bands.band_order, 0) as {{ order_column }},
         {%- endfor %}
-        customers.source_row_number
+        customers.*
     from customers
     {%- for feature, label_column, order_column in banded_features %}
-        {{ band_join('customers.' ~ feature, feature, feature ~ '_band') }}
+    left join {{ feature }}_bands
+        on customers.{{ feature }} = {{ feature }}_bands.feature_value
     {%- endfor %}
 
 )

@@ -1,3 +1,8 @@
+{#- A view: writing every staged column a second time cost more than parsing the file again in
+    the two models that read it (validation issues and, through the validated rows, the
+    customers). -#}
+{{ config(materialized='view') }}
+
 with
 
 customers as (

@@ -1,3 +1,7 @@
+{#- A view: each reader (the customers and the two quarantine marts) takes the columns it needs,
+    and the verdicts it joins are one small row per row with an issue. -#}
+{{ config(materialized='view') }}
+
 with
 
 customers as (

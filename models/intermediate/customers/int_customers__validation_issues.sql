@@ -50,16 +50,19 @@ field_checks as (
     -- at most one reason per field: the first that applies, from missing to too precise
     select
         {%- for field in number_fields + category_fields %}
-            {%- set raw_text = trim_whitespace('customers.' ~ field ~ '_raw') %}
             {%- set number_value = 'customers.' ~ field if field in number_fields else 'null' %}
             {%- set category_value = 'customers.' ~ field if field in category_fields else 'null' %}
+            {#- a parsed number or a known category is never blank, so the raw text is trimmed
+                only where the value is missing: on a few rows, not on every field of every row -#}
+            {%- set is_blank = '(customers.' ~ field ~ ' is null and '
+                ~ trim_whitespace('customers.' ~ field ~ '_raw') ~ ' is null)' %}
             {%- set rule = 'field_rules_by_field.' ~ field %}
             case
                 when not {{ rule }}_has_rule
                     then null
-                when {{ raw_text }} is null and {{ rule }}_is_required
+                when {{ is_blank }} and {{ rule }}_is_required
                     then 'missing_required_value'
-                when {{ raw_text }} is null
+                when {{ is_blank }}
                     then 'missing_optional_value'
                 when {{ rule }}_field_type = 'number' and {{ number_value }} is null
                     then 'not_a_number'
@@ -82,6 +85,20 @@ field_checks as (
         customers.source_row_number
     from customers
     cross join field_rules_by_field
+
+),
+
+rows_with_field_issues as (
+
+    -- only the rows with an issue go on to the per-field unions below, not every row twelve times
+    select *
+    from field_checks
+    where
+        coalesce(
+            {%- for field in number_fields + category_fields %}
+                {{ field }}_reason{{ ',' if not loop.last }}
+            {%- endfor %}
+        ) is not null
 
 ),
 
@@ -112,7 +129,7 @@ value_issues as (
             source_row_number,
             '{{ field }}' as field_name,
             {{ field }}_reason as reason_code
-        from field_checks
+        from rows_with_field_issues
         where {{ field }}_reason is not null
         union all
     {% endfor %}
@@ -178,6 +195,17 @@ extreme_value_issues as (
 
 ),
 
+repeated_user_ids as (
+
+    -- a copy repeats every value, the user id too, and a key conflict or a shared id takes two
+    -- rows with one user id: rows whose user id appears once are settled without comparing them
+    select user_id
+    from customers
+    group by user_id
+    having count(*) > 1
+
+),
+
 record_copies as (
 
     -- copies are compared on parsed and mapped values, so 850 and 850.0 or a padded city match
@@ -195,6 +223,9 @@ record_copies as (
             order by customers.source_row_number
         ) as copy_number
     from customers
+    -- a missing user id is one value here, as it is to the partition below
+    inner join repeated_user_ids
+        on customers.user_id is not distinct from repeated_user_ids.user_id
     left join blocked_rows
         on customers.source_row_number = blocked_rows.source_row_number
 

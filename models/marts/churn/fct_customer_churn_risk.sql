@@ -17,7 +17,7 @@ final as (
         risk_features,
         conditions_met,
         risk_conditions,
-        row_number() over (order by risk_score desc, customer_id asc) as risk_rank
+        retained_risk_rank as risk_rank
     from scores
 
 )

@@ -2,13 +2,6 @@ with
 
 customers as (
 
-    select * from {{ ref('int_customers__validated') }}
-    where not is_rejected
-
-),
-
-bands as (
-
     select * from {{ ref('int_customers__banded') }}
 
 ),
@@ -38,21 +31,19 @@ final as (
         customers.has_shared_user_id,
         customers.is_balance_extreme,
         customers.is_salary_extreme,
-        bands.product_segment,
-        bands.product_segment_order,
-        bands.age_band,
-        bands.age_band_order,
-        bands.score_band,
-        bands.score_band_order,
-        bands.balance_band,
-        bands.balance_band_order,
-        bands.salary_band,
-        bands.salary_band_order,
-        bands.equity_band,
-        bands.equity_band_order
+        customers.product_segment,
+        customers.product_segment_order,
+        customers.age_band,
+        customers.age_band_order,
+        customers.score_band,
+        customers.score_band_order,
+        customers.balance_band,
+        customers.balance_band_order,
+        customers.salary_band,
+        customers.salary_band_order,
+        customers.equity_band,
+        customers.equity_band_order
     from customers
-    left join bands
-        on customers.source_row_number = bands.source_row_number
 
 )
 
