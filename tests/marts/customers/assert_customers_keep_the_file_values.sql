@@ -1,5 +1,27 @@
--- returns the customers whose typed values differ from what their line of the file says: no
--- value may be altered on the way, and no missing balance or age may become a number
+-- returns a row when the customers differ from the kept lines of the file: a value altered on
+-- the way, a missing balance or age that became a number, a customer lost, doubled or invented.
+-- Both sides are reduced to a count and a fingerprint of their rows, so no join of the two.
+{%- set customer_values = [
+    'source_row_number', 'user_id', 'score', 'equity', 'products', 'age', 'balance',
+    'est_salary', 'balance is null', 'age is null', 'is_churned', 'is_active',
+    'has_credit_card',
+] %}
+{%- set file_values = [
+    'source_row_number',
+    dbt.cast('user_id', dbt.type_bigint()),
+    dbt.cast('score', dbt.type_int()),
+    dbt.cast('equity', dbt.type_int()),
+    dbt.cast('products', dbt.type_int()),
+    dbt.cast('age', dbt.type_int()),
+    dbt.cast('balance', 'decimal(18, 2)'),
+    dbt.cast('est_salary', 'decimal(18, 2)'),
+    trim_whitespace('balance_raw') ~ ' is null',
+    trim_whitespace('age_raw') ~ ' is null',
+    'churn = 1',
+    'last_activity = 1',
+    'credit_card = 1',
+] %}
+
 with
 
 customers as (
@@ -8,33 +30,41 @@ customers as (
 
 ),
 
-staged as (
+kept_lines as (
 
-    select * from {{ ref('int_customers__normalised') }}
+    select * from {{ ref('int_customers__validated') }}
+    where not is_rejected
+
+),
+
+customer_rows as (
+
+    select
+        count(*) as row_count,
+        {{ rows_fingerprint(customer_values) }} as fingerprint
+    from customers
+
+),
+
+file_rows as (
+
+    select
+        count(*) as row_count,
+        {{ rows_fingerprint(file_values) }} as fingerprint
+    from kept_lines
 
 ),
 
 final as (
 
     select
-        customers.customer_id,
-        customers.source_row_number
-    from customers
-    inner join staged
-        on customers.source_row_number = staged.source_row_number
+        customer_rows.row_count as customers,
+        file_rows.row_count as kept_lines
+    from customer_rows
+    cross join file_rows
     where
-        customers.user_id <> staged.user_id
-        or customers.score <> staged.score
-        or customers.equity <> staged.equity
-        or customers.products <> staged.products
-        or abs(customers.est_salary - staged.est_salary) >= 0.005
-        or abs(customers.balance - staged.balance) >= 0.005
-        or customers.age <> staged.age
-        or (customers.balance is null) <> ({{ trim_whitespace('staged.balance_raw') }} is null)
-        or (customers.age is null) <> ({{ trim_whitespace('staged.age_raw') }} is null)
-        or customers.is_churned <> (staged.churn = 1)
-        or customers.is_active <> (staged.last_activity = 1)
-        or customers.has_credit_card <> (staged.credit_card = 1)
+        customer_rows.row_count <> file_rows.row_count
+        or customer_rows.fingerprint <> file_rows.fingerprint
 
 )
 
