@@ -1,6 +1,10 @@
 -- every candidate segment, a conjunction of two or three risk conditions from different feature
 -- families, with one row per condition set that holds it: the set's customers are the
 -- segment's customers there. Conditions go by number, so the many rows stay narrow.
+-- A view: its one reader, rpt_churn_segments, holds it in memory while it ranks and picks, which
+-- costs a third of writing these rows (several per customer) to the warehouse.
+{{ config(materialized='view') }}
+
 with
 
 set_members as (
