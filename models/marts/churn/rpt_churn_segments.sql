@@ -89,14 +89,13 @@ strategic as (
 
 ),
 
-strategic_sets as (
+strategic_set_rows as (
 
     select
         strategic.segment_rank,
         segment_sets.condition_set,
         segment_sets.customers,
-        segment_sets.churned_customers,
-        min(strategic.segment_rank) over (partition by segment_sets.condition_set) as best_rank_of_set
+        segment_sets.churned_customers
     from segment_sets
     inner join strategic
         on
@@ -105,6 +104,32 @@ strategic_sets as (
             -- a pair has no third condition
             and coalesce(segment_sets.third_condition_number, 0)
             = coalesce(strategic.third_condition_number, 0)
+
+),
+
+set_best_ranks as (
+
+    -- grouped and joined back rather than a window over every (segment, set) row, which
+    -- would sort them all by set
+    select
+        condition_set,
+        min(segment_rank) as best_rank_of_set
+    from strategic_set_rows
+    group by condition_set
+
+),
+
+strategic_sets as (
+
+    select
+        strategic_set_rows.segment_rank,
+        strategic_set_rows.condition_set,
+        strategic_set_rows.customers,
+        strategic_set_rows.churned_customers,
+        set_best_ranks.best_rank_of_set
+    from strategic_set_rows
+    inner join set_best_ranks
+        on strategic_set_rows.condition_set = set_best_ranks.condition_set
 
 ),
 
