@@ -30,7 +30,9 @@
         {%- do run_query("drop table if exists reject_scans") -%}
         {%- do run_query(
             "select count(*) from read_csv(" ~ quoted_path ~ ", columns = {'line': 'varchar'},"
-            ~ " header = false, delim = chr(1), quote = '', escape = '', comment = '',"
+            ~ " header = false, auto_detect = false, delim = chr(1), quote = '', escape = '',"
+            ~ " comment = '', strict_mode = false, null_padding = true,"
+            ~ " max_line_size = " ~ customers_csv_max_line_bytes() ~ ","
             ~ " encoding = 'utf-8', ignore_errors = true, store_rejects = true)"
         ) -%}
         {%- set first_undecodable_line = none -%}
