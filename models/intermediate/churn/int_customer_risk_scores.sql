@@ -1,8 +1,8 @@
-{#- An explainable risk score for every customer: for each feature family, the strongest risk
-    condition the customer meets adds its excess lift (lift - 1); a family counts once however
-    many of its conditions overlap (an age band and an age interval, a balance and its range).
-    Customers who meet the same conditions score the same, so each condition set is scored once.
-    Scored over all customers so its value can be measured on known churn. -#}
+{#- Every customer's risk score, the score of the condition set the customer meets (0 for none),
+    with the customer's decile and rank. Scored over all customers so the score's value can be
+    measured on known churn. Only the score and the set's key ride through the sort: the set's
+    readable conditions join in the mart, since a sort carrying them for every customer ran out
+    of memory under DuckDB's memory limit. -#}
 with
 
 customer_sets as (
@@ -11,64 +11,9 @@ customer_sets as (
 
 ),
 
-set_members as (
+set_scores as (
 
-    select * from {{ ref('int_churn_condition_sets') }}
-
-),
-
-conditions as (
-
-    select * from {{ ref('int_churn_risk_conditions') }}
-
-),
-
-met_conditions as (
-
-    select
-        set_members.condition_set,
-        set_members.feature_family,
-        conditions.condition_description,
-        conditions.lift
-    from set_members
-    inner join conditions
-        on set_members.condition_id = conditions.condition_id
-
-),
-
-family_points as (
-
-    select
-        condition_set,
-        feature_family,
-        max(lift - 1) as points
-    from met_conditions
-    group by condition_set, feature_family
-
-),
-
-set_points as (
-
-    select
-        condition_set,
-        -- summed as exact decimals: a parallel sum of doubles depends on the order rows arrive,
-        -- and a last-bit difference would reorder tied customers between two identical builds
-        cast(sum(cast(points as decimal(18, 12))) as {{ type_double() }}) as risk_score,
-        count(*) as risk_features
-    from family_points
-    group by condition_set
-
-),
-
-condition_lists as (
-
-    select
-        condition_set,
-        count(*) as conditions_met,
-        {{ sorted_listagg('condition_description', "'; '", ['-lift', 'condition_description']) }}
-            as risk_conditions
-    from met_conditions
-    group by condition_set
+    select * from {{ ref('int_churn_set_scores') }}
 
 ),
 
@@ -77,15 +22,11 @@ scored as (
     select
         customer_sets.customer_id,
         customer_sets.is_churned,
-        condition_lists.risk_conditions,
-        coalesce(set_points.risk_score, 0) as risk_score,
-        coalesce(set_points.risk_features, 0) as risk_features,
-        coalesce(condition_lists.conditions_met, 0) as conditions_met
+        customer_sets.condition_set,
+        coalesce(set_scores.risk_score, 0) as risk_score
     from customer_sets
-    left join set_points
-        on customer_sets.condition_set = set_points.condition_set
-    left join condition_lists
-        on customer_sets.condition_set = condition_lists.condition_set
+    left join set_scores
+        on customer_sets.condition_set = set_scores.condition_set
 
 ),
 

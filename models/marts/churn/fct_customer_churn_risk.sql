@@ -8,17 +8,25 @@ scores as (
 
 ),
 
+set_scores as (
+
+    select * from {{ ref('int_churn_set_scores') }}
+
+),
+
 final as (
 
     select
-        customer_id,
-        risk_score,
-        risk_decile,
-        risk_features,
-        conditions_met,
-        risk_conditions,
-        retained_risk_rank as risk_rank
+        scores.customer_id,
+        scores.risk_score,
+        scores.risk_decile,
+        coalesce(set_scores.risk_features, 0) as risk_features,
+        coalesce(set_scores.conditions_met, 0) as conditions_met,
+        set_scores.risk_conditions,
+        scores.retained_risk_rank as risk_rank
     from scores
+    left join set_scores
+        on scores.condition_set = set_scores.condition_set
 
 )
 
