@@ -16,7 +16,30 @@ with
 
 customers as (
 
-    select * from {{ ref('int_customers__validated') }}
+    -- only what the customers table keeps: the band lookups below read these rows again, so
+    -- DuckDB holds them once, and the file's raw text and the reason lists would be most of it
+    select
+        source_row_number,
+        customer_id,
+        user_id,
+        city,
+        city_code,
+        city_en,
+        gender,
+        gender_en,
+        age,
+        score,
+        equity,
+        balance,
+        products,
+        est_salary,
+        churn,
+        last_activity,
+        credit_card,
+        has_shared_user_id,
+        is_balance_extreme,
+        is_salary_extreme
+    from {{ ref('int_customers__validated') }}
     where not is_rejected
 
 ),

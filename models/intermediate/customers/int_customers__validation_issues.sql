@@ -10,7 +10,18 @@ with
 
 customers as (
 
-    select * from {{ ref('int_customers__normalised') }}
+    -- the parsed values and, per field, whether its raw text is blank, but not the raw text:
+    -- the checks below read these rows several times, so DuckDB holds them once, and the file's
+    -- text would be most of it. A parsed number or a known category is never blank, so the raw
+    -- text is trimmed only where the value is missing: on a few rows, not on every field
+    select
+        source_row_number,
+        {%- for field in number_fields + category_fields %}
+            {{ field }},
+            ({{ field }} is null and {{ trim_whitespace(field ~ '_raw') }} is null) as {{ field }}_is_blank,
+        {%- endfor %}
+        overflow_text
+    from {{ ref('int_customers__normalised') }}
 
 ),
 
@@ -52,10 +63,7 @@ field_checks as (
         {%- for field in number_fields + category_fields %}
             {%- set number_value = 'customers.' ~ field if field in number_fields else 'null' %}
             {%- set category_value = 'customers.' ~ field if field in category_fields else 'null' %}
-            {#- a parsed number or a known category is never blank, so the raw text is trimmed
-                only where the value is missing: on a few rows, not on every field of every row -#}
-            {%- set is_blank = '(customers.' ~ field ~ ' is null and '
-                ~ trim_whitespace('customers.' ~ field ~ '_raw') ~ ' is null)' %}
+            {%- set is_blank = 'customers.' ~ field ~ '_is_blank' %}
             {%- set rule = 'field_rules_by_field.' ~ field %}
             case
                 when not {{ rule }}_has_rule
