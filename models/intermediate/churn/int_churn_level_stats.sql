@@ -1,5 +1,13 @@
-{#- Churn at every level of every portrait feature, counted straight from the customers: one
-    group-by per feature, so no row per customer and feature is ever written. -#}
+{#- Churn at every level of every portrait feature. The customers are counted once by the
+    combination of all their levels, and each feature's levels add those counts up: one pass
+    over the customers instead of one per feature, and no row per customer and feature. -#}
+{%- set level_columns = [] -%}
+{%- for level_feature in churn_level_features() -%}
+    {%- for column_name in level_feature.grouped_by if column_name not in level_columns -%}
+        {%- do level_columns.append(column_name) -%}
+    {%- endfor -%}
+{%- endfor %}
+
 with
 
 customers as (
@@ -14,6 +22,17 @@ baseline as (
 
 ),
 
+level_combinations as (
+
+    select
+        {{ level_columns | join(',\n        ') }},
+        count(*) as customers,
+        {{ count_where('is_churned') }} as churned_customers
+    from customers
+    group by {{ level_columns | join(', ') }}
+
+),
+
 level_counts as (
 
     {% for level_feature in churn_level_features() %}
@@ -22,9 +41,9 @@ level_counts as (
             {{ level_feature.level_order }} as level_order,
             {{ level_feature.level_label }} as level_label,
             {{ level_feature.level_description }} as level_description,
-            count(*) as customers,
-            {{ count_where('is_churned') }} as churned_customers
-        from customers
+            {{ dbt.cast('sum(customers)', dbt.type_bigint()) }} as customers,
+            {{ dbt.cast('sum(churned_customers)', dbt.type_bigint()) }} as churned_customers
+        from level_combinations
         group by {{ level_feature.grouped_by | join(', ') }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
