@@ -20,10 +20,10 @@ final as (
         scores.customer_id,
         scores.risk_score,
         scores.risk_decile,
-        coalesce(set_scores.risk_features, 0) as risk_features,
-        coalesce(set_scores.conditions_met, 0) as conditions_met,
         set_scores.risk_conditions,
-        scores.retained_risk_rank as risk_rank
+        scores.retained_risk_rank as risk_rank,
+        coalesce(set_scores.risk_features, 0) as risk_features,
+        coalesce(set_scores.conditions_met, 0) as conditions_met
     from scores
     left join set_scores
         on scores.condition_set = set_scores.condition_set
