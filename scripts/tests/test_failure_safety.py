@@ -78,7 +78,9 @@ RUN_TIMEOUT_SECONDS = 900.0
 EXIT_TIMEOUT_SECONDS = 60.0
 # What `current` may point at: releases/<id>, the id as scripts.publish.new_release_id spells it.
 RELEASE_LINK = re.compile(rf"{RELEASES}/\d{{8}}T\d{{12}}Z-\d+")
-DBT_NODE_STARTED = re.compile(r"\b(\d+) of (\d+) START\b")
+# Every node of a build prints `k of N START` when it begins, except exposures, which print only
+# `k of N NO-OP`: with either, a kill fraction near 1 still finds its node.
+DBT_NODE_STARTED = re.compile(r"\b(\d+) of (\d+) (?:START|NO-OP)\b")
 
 
 # --- the serving area -------------------------------------------------------------------------
@@ -300,7 +302,8 @@ def wait_until(run: Run, ready: Callable[[], bool], deadline: float) -> bool:
 
 
 class DbtProgress:
-    """How far the build's dbt has got, from the `k of N START` lines it prints."""
+    """How far the build's dbt has got, from the `k of N START` (or, for an exposure, `NO-OP`)
+    lines it prints."""
 
     def __init__(self, stdout: Path) -> None:
         self._stdout = stdout
