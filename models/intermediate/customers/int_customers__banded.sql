@@ -8,6 +8,13 @@
     ('equity', 'equity_band', 'equity_band_order'),
     ('products', 'product_segment', 'product_segment_order'),
 ] -%}
+{#- What the customers table keeps of the validated rows. -#}
+{%- set kept_columns = [
+    'source_row_number', 'customer_id', 'user_id', 'city', 'city_code', 'city_en', 'gender',
+    'gender_en', 'age', 'score', 'equity', 'balance', 'products', 'est_salary', 'churn',
+    'last_activity', 'credit_card', 'has_shared_user_id', 'is_balance_extreme',
+    'is_salary_extreme',
+] -%}
 
 {#- A view: the customers table is its only reader, and the bands are written there once. -#}
 {{ config(materialized='view') }}
@@ -16,67 +23,78 @@ with
 
 customers as (
 
-    -- only what the customers table keeps: the band lookups below read these rows again, so
-    -- DuckDB holds them once, and the file's raw text and the reason lists would be most of it
+    -- only what the customers table keeps: the file's raw text and the reason lists stay behind
     select
-        source_row_number,
-        customer_id,
-        user_id,
-        city,
-        city_code,
-        city_en,
-        gender,
-        gender_en,
-        age,
-        score,
-        equity,
-        balance,
-        products,
-        est_salary,
-        churn,
-        last_activity,
-        credit_card,
-        has_shared_user_id,
-        is_balance_extreme,
-        is_salary_extreme
+        {%- for column in kept_columns %}
+            {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from {{ ref('int_customers__validated') }}
     where not is_rejected
 
 ),
 
-{% for feature, label_column, order_column in banded_features %}
-    {{ feature }}_bands as (
+band_edges as (
 
-        -- each distinct value is banded once and found again by equality: a range join of
-        -- every customer would carry all of the customer's columns through it
-        select
-            feature_values.feature_value,
-            band.band_label,
-            band.band_order
-        from (
-            select distinct {{ feature }} as feature_value
-            from customers
-            where {{ feature }} is not null
-        ) as feature_values
-        {{ band_join('feature_values.feature_value', feature, 'band') }}
+    select * from {{ ref('band_edges') }}
 
-    ),
-{% endfor %}
+),
+
+band_ladders as (
+
+    -- a feature's bands as one row, lower edges and labels in band order, and where the top
+    -- band ends, so each customer is banded where it stands: a join of the customers to the
+    -- bands, or to their distinct values, sorts or hashes every customer (75 million distinct
+    -- balances at a hundred million customers)
+    select
+        feature,
+        {{ array_agg_ordered(
+            "coalesce(lower_bound, cast('-infinity' as " ~ type_double() ~ "))", 'band_order'
+        ) }} as lower_edges,
+        {{ array_agg_ordered('band_label', 'band_order') }} as band_labels,
+        max(coalesce(upper_bound, cast('infinity' as {{ type_double() }}))) as ladder_end
+    from band_edges
+    group by feature
+
+),
+
+band_positions as (
+
+    -- a value's band is the last one starting at or below it, if the value is below the top
+    -- band's end: the seed's tests assert that each feature's bands are numbered from 1 and
+    -- that each starts where the one before it ends
+    select
+        customers.*,
+        {%- for feature, label_column, order_column in banded_features %}
+            case
+                when customers.{{ feature }} < {{ feature }}_ladder.ladder_end
+                    then {{ array_count_at_most(feature ~ '_ladder.lower_edges', 'customers.' ~ feature) }}
+            end as {{ feature }}_band_position,
+            {{ feature }}_ladder.band_labels as {{ feature }}_band_labels{{ ',' if not loop.last }}
+        {%- endfor %}
+    from customers
+    {%- for feature, label_column, order_column in banded_features %}
+    left join band_ladders as {{ feature }}_ladder
+        on {{ feature }}_ladder.feature = '{{ feature }}'
+    {%- endfor %}
+
+),
 
 final as (
 
     -- a missing value, or one outside every band, gets the band `missing`
     select
         {%- for feature, label_column, order_column in banded_features %}
-            coalesce({{ feature }}_bands.band_label, 'missing') as {{ label_column }},
-            coalesce({{ feature }}_bands.band_order, 0) as {{ order_column }},
+            case
+                when {{ feature }}_band_position >= 1
+                    then {{ array_element(feature ~ '_band_labels', feature ~ '_band_position') }}
+                else 'missing'
+            end as {{ label_column }},
+            {{ dbt.cast('coalesce(' ~ feature ~ '_band_position, 0)', dbt.type_int()) }} as {{ order_column }},
         {%- endfor %}
-        customers.*
-    from customers
-    {%- for feature, label_column, order_column in banded_features %}
-    left join {{ feature }}_bands
-        on customers.{{ feature }} = {{ feature }}_bands.feature_value
-    {%- endfor %}
+        {%- for column in kept_columns %}
+            {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from band_positions
 
 )
 
