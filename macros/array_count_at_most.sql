@@ -1,9 +1,6 @@
 {#- How many elements of the array are at or below the value; NULL when the value is. -#}
 {% macro array_count_at_most(array, value) -%}
-    case
-        when {{ value }} is not null
-            then {{ adapter.dispatch('array_count_at_most', 'bank_churn')(array, value) }}
-    end
+    case when {{ value }} is not null then {{ adapter.dispatch('array_count_at_most', 'bank_churn')(array, value) }} end
 {%- endmacro %}
 
 {% macro default__array_count_at_most(array, value) -%}

@@ -36,15 +36,19 @@ level_conditions as (
 
 ),
 
-interval_conditions as (
+interval_ladders as (
 
+    -- a feature's interval conditions as one row, in the order of their lower ends, so each
+    -- customer finds the interval holding its value where it stands: a range join sorts every
+    -- customer, with all the columns carried through it
     select
         feature,
-        lower_value,
-        upper_value,
-        condition_number
+        {{ array_agg_ordered('lower_value', 'lower_value') }} as lower_values,
+        {{ array_agg_ordered('upper_value', 'lower_value') }} as upper_values,
+        {{ array_agg_ordered('condition_number', 'lower_value') }} as condition_numbers
     from conditions
     where condition_kind = 'interval'
+    group by feature
 
 ),
 
@@ -64,6 +68,29 @@ customer_levels as (
 
 ),
 
+interval_positions as (
+
+    -- the last interval starting at or below the customer's value, the only one that can hold
+    -- it: a feature's intervals never overlap (tests/intermediate/churn)
+    select
+        {%- for interval_feature in interval_features %}
+            {%- set feature = interval_feature.feature %}
+            {%- set position = array_count_at_most(
+                feature ~ '_ladder.lower_values', 'customer_levels.' ~ feature ~ '_value'
+            ) %}
+            {{ position }} as {{ feature }}_interval_position,
+            {{ feature }}_ladder.upper_values as {{ feature }}_upper_values,
+            {{ feature }}_ladder.condition_numbers as {{ feature }}_condition_numbers,
+        {%- endfor %}
+        customer_levels.*
+    from customer_levels
+    {%- for interval_feature in interval_features %}
+        left join interval_ladders as {{ interval_feature.feature }}_ladder
+            on {{ interval_feature.feature }}_ladder.feature = '{{ interval_feature.feature }}'
+    {%- endfor %}
+
+),
+
 conditions_met as (
 
     select
@@ -72,27 +99,23 @@ conditions_met as (
                 as {{ level_feature.feature }}_level_condition_number,
         {%- endfor %}
         {%- for interval_feature in interval_features %}
-            {{ interval_feature.feature }}_interval_condition.condition_number
-                as {{ interval_feature.feature }}_interval_condition_number,
+            {%- set feature = interval_feature.feature %}
+            case
+                when
+                    interval_positions.{{ feature }}_value
+                    <= {{ array_element(feature ~ '_upper_values', feature ~ '_interval_position') }}
+                    then {{ array_element(feature ~ '_condition_numbers', feature ~ '_interval_position') }}
+            end as {{ feature }}_interval_condition_number,
         {%- endfor %}
-        customer_levels.customer_id,
-        customer_levels.is_churned
-    from customer_levels
+        interval_positions.customer_id,
+        interval_positions.is_churned
+    from interval_positions
     {%- for level_feature in level_features %}
         left join level_conditions as {{ level_feature.feature }}_level_condition
             on
                 {{ level_feature.feature }}_level_condition.feature = '{{ level_feature.feature }}'
-                and customer_levels.{{ level_feature.feature }}_level
+                and interval_positions.{{ level_feature.feature }}_level
                 = {{ level_feature.feature }}_level_condition.level_label
-    {%- endfor %}
-    {%- for interval_feature in interval_features %}
-        left join interval_conditions as {{ interval_feature.feature }}_interval_condition
-            on
-                {{ interval_feature.feature }}_interval_condition.feature = '{{ interval_feature.feature }}'
-                and customer_levels.{{ interval_feature.feature }}_value
-                >= {{ interval_feature.feature }}_interval_condition.lower_value
-                and customer_levels.{{ interval_feature.feature }}_value
-                <= {{ interval_feature.feature }}_interval_condition.upper_value
     {%- endfor %}
 
 ),

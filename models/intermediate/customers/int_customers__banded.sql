@@ -25,9 +25,7 @@ customers as (
 
     -- only what the customers table keeps: the file's raw text and the reason lists stay behind
     select
-        {%- for column in kept_columns %}
-            {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ kept_columns | join(',\n        ') }}
     from {{ ref('int_customers__validated') }}
     where not is_rejected
 
@@ -63,18 +61,18 @@ band_positions as (
     -- band's end: the seed's tests assert that each feature's bands are numbered from 1 and
     -- that each starts where the one before it ends
     select
-        customers.*,
         {%- for feature, label_column, order_column in banded_features %}
+            {%- set position = array_count_at_most(feature ~ '_ladder.lower_edges', 'customers.' ~ feature) %}
             case
-                when customers.{{ feature }} < {{ feature }}_ladder.ladder_end
-                    then {{ array_count_at_most(feature ~ '_ladder.lower_edges', 'customers.' ~ feature) }}
+                when customers.{{ feature }} < {{ feature }}_ladder.ladder_end then {{ position }}
             end as {{ feature }}_band_position,
-            {{ feature }}_ladder.band_labels as {{ feature }}_band_labels{{ ',' if not loop.last }}
+            {{ feature }}_ladder.band_labels as {{ feature }}_band_labels,
         {%- endfor %}
+        customers.*
     from customers
     {%- for feature, label_column, order_column in banded_features %}
-    left join band_ladders as {{ feature }}_ladder
-        on {{ feature }}_ladder.feature = '{{ feature }}'
+        left join band_ladders as {{ feature }}_ladder
+            on {{ feature }}_ladder.feature = '{{ feature }}'
     {%- endfor %}
 
 ),
@@ -84,16 +82,14 @@ final as (
     -- a missing value, or one outside every band, gets the band `missing`
     select
         {%- for feature, label_column, order_column in banded_features %}
+            {%- set label = array_element(feature ~ '_band_labels', feature ~ '_band_position') %}
+            {%- set band_position = 'coalesce(' ~ feature ~ '_band_position, 0)' %}
             case
-                when {{ feature }}_band_position >= 1
-                    then {{ array_element(feature ~ '_band_labels', feature ~ '_band_position') }}
-                else 'missing'
+                when {{ feature }}_band_position >= 1 then {{ label }} else 'missing'
             end as {{ label_column }},
-            {{ dbt.cast('coalesce(' ~ feature ~ '_band_position, 0)', dbt.type_int()) }} as {{ order_column }},
+            {{ dbt.cast(band_position, dbt.type_int()) | trim }} as {{ order_column }},
         {%- endfor %}
-        {%- for column in kept_columns %}
-            {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ kept_columns | join(',\n        ') }}
     from band_positions
 
 )
