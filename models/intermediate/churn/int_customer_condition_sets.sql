@@ -91,6 +91,28 @@ interval_positions as (
 
 ),
 
+interval_conditions_met as (
+
+    -- the condition numbers alone go on to the level joins: rows carrying the ladders' arrays
+    -- through a hash join cost it five times as much
+    select
+        {%- for interval_feature in interval_features %}
+            {%- set feature = interval_feature.feature %}
+            {%- set position = feature ~ '_interval_position' %}
+            case
+                when {{ feature }}_value <= {{ array_element(feature ~ '_upper_values', position) }}
+                    then {{ array_element(feature ~ '_condition_numbers', position) }}
+            end as {{ feature }}_interval_condition_number,
+        {%- endfor %}
+        {%- for level_feature in level_features %}
+            {{ level_feature.feature }}_level,
+        {%- endfor %}
+        customer_id,
+        is_churned
+    from interval_positions
+
+),
+
 conditions_met as (
 
     select
@@ -99,22 +121,16 @@ conditions_met as (
                 as {{ level_feature.feature }}_level_condition_number,
         {%- endfor %}
         {%- for interval_feature in interval_features %}
-            {%- set feature = interval_feature.feature %}
-            case
-                when
-                    interval_positions.{{ feature }}_value
-                    <= {{ array_element(feature ~ '_upper_values', feature ~ '_interval_position') }}
-                    then {{ array_element(feature ~ '_condition_numbers', feature ~ '_interval_position') }}
-            end as {{ feature }}_interval_condition_number,
+            interval_conditions_met.{{ interval_feature.feature }}_interval_condition_number,
         {%- endfor %}
-        interval_positions.customer_id,
-        interval_positions.is_churned
-    from interval_positions
+        interval_conditions_met.customer_id,
+        interval_conditions_met.is_churned
+    from interval_conditions_met
     {%- for level_feature in level_features %}
         left join level_conditions as {{ level_feature.feature }}_level_condition
             on
                 {{ level_feature.feature }}_level_condition.feature = '{{ level_feature.feature }}'
-                and interval_positions.{{ level_feature.feature }}_level
+                and interval_conditions_met.{{ level_feature.feature }}_level
                 = {{ level_feature.feature }}_level_condition.level_label
     {%- endfor %}
 
