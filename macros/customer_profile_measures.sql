@@ -5,9 +5,10 @@
     {%- set measures = [] -%}
     {%- for column, name in [('age', 'age'), ('score', 'score'), ('balance', 'balance'), ('est_salary', 'salary')] -%}
         {%- set as_double = 'cast(' ~ column ~ ' as ' ~ type_double() ~ ')' -%}
-        {%- do measures.append((name ~ '_p25', percentile_cont(as_double, 0.25))) -%}
-        {%- do measures.append((name ~ '_median', percentile_cont(as_double, 0.5))) -%}
-        {%- do measures.append((name ~ '_p75', percentile_cont(as_double, 0.75))) -%}
+        {%- set p25, median, p75 = percentiles_cont(as_double, [0.25, 0.5, 0.75]) -%}
+        {%- do measures.append((name ~ '_p25', p25)) -%}
+        {%- do measures.append((name ~ '_median', median)) -%}
+        {%- do measures.append((name ~ '_p75', p75)) -%}
     {%- endfor -%}
     {%- do measures.append(('equity_mean', 'avg(cast(equity as ' ~ type_double() ~ '))')) -%}
     {%- for flag, name in [

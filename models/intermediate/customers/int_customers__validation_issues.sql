@@ -178,10 +178,9 @@ amount_fences as (
     {%- set fence = var('extreme_value_iqr_multiplier') %}
     select
     {%- for amount in ['balance', 'est_salary'] %}
-            {{ percentile_cont(amount, 0.75) }}
-            + {{ fence }} * (
-                {{ percentile_cont(amount, 0.75) }} - {{ percentile_cont(amount, 0.25) }}
-            ) as {{ amount }}_fence
+            {%- set lower_quartile, upper_quartile = percentiles_cont(amount, [0.25, 0.75]) %}
+            {{ upper_quartile }}
+            + {{ fence }} * ({{ upper_quartile }} - {{ lower_quartile }}) as {{ amount }}_fence
             {{- ',' if not loop.last }}
     {%- endfor %}
     from valid_amounts
