@@ -32,15 +32,27 @@ set_counts as (
 
 ),
 
+numbered_sets as (
+
+    -- a number per set, so the segment search, which meets every set many times over, joins and
+    -- groups on an integer rather than on the set's text key
+    select
+        *,
+        row_number() over (order by condition_set) as set_number
+    from set_counts
+
+),
+
 set_members as (
 
     {% for condition_column in condition_columns %}
         select
             condition_set,
+            set_number,
             {{ condition_column }} as condition_number,
             customers,
             churned_customers
-        from set_counts
+        from numbered_sets
         where {{ condition_column }} is not null
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -51,6 +63,7 @@ final as (
 
     select
         set_members.condition_set,
+        set_members.set_number,
         set_members.condition_number,
         conditions.condition_id,
         conditions.feature_family,

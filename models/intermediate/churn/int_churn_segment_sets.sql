@@ -16,7 +16,7 @@ set_members as (
 pairs as (
 
     select
-        first_member.condition_set,
+        first_member.set_number,
         first_member.customers,
         first_member.churned_customers,
         first_member.condition_number as first_condition_number,
@@ -26,7 +26,7 @@ pairs as (
     from set_members as first_member
     inner join set_members as second_member
         on
-            first_member.condition_set = second_member.condition_set
+            first_member.set_number = second_member.set_number
             and first_member.condition_number < second_member.condition_number
             and first_member.feature_family <> second_member.feature_family
 
@@ -36,7 +36,7 @@ triples as (
 
     -- a pair of the set grown by a later condition of a third family
     select
-        pairs.condition_set,
+        pairs.set_number,
         pairs.customers,
         pairs.churned_customers,
         pairs.first_condition_number,
@@ -45,7 +45,7 @@ triples as (
     from pairs
     inner join set_members as third_member
         on
-            pairs.condition_set = third_member.condition_set
+            pairs.set_number = third_member.set_number
             and pairs.second_condition_number < third_member.condition_number
             and third_member.feature_family not in (
                 pairs.first_feature_family, pairs.second_feature_family
@@ -59,7 +59,7 @@ final as (
         first_condition_number,
         second_condition_number,
         cast(null as {{ dbt.type_bigint() }}) as third_condition_number,
-        condition_set,
+        set_number,
         customers,
         churned_customers
     from pairs
@@ -68,7 +68,7 @@ final as (
         first_condition_number,
         second_condition_number,
         third_condition_number,
-        condition_set,
+        set_number,
         customers,
         churned_customers
     from triples

@@ -89,11 +89,11 @@ strategic as (
 
 ),
 
-strategic_set_rows as (
+strategic_sets as (
 
     select
         strategic.segment_rank,
-        segment_sets.condition_set,
+        segment_sets.set_number,
         segment_sets.customers,
         segment_sets.churned_customers
     from segment_sets
@@ -109,84 +109,75 @@ strategic_set_rows as (
 
 set_best_ranks as (
 
-    -- grouped and joined back rather than a window over every (segment, set) row, which
-    -- would sort them all by set
+    -- each set with the best rank among the segments it holds; every row of a set carries the
+    -- set's own counts
     select
-        condition_set,
-        min(segment_rank) as best_rank_of_set
-    from strategic_set_rows
-    group by condition_set
-
-),
-
-strategic_sets as (
-
-    select
-        strategic_set_rows.segment_rank,
-        strategic_set_rows.condition_set,
-        strategic_set_rows.customers,
-        strategic_set_rows.churned_customers,
-        set_best_ranks.best_rank_of_set
-    from strategic_set_rows
-    inner join set_best_ranks
-        on strategic_set_rows.condition_set = set_best_ranks.condition_set
-
-),
-
-higher_segment_overlaps as (
-
-    select
-        segment_rank,
-        {{ sum_where('best_rank_of_set < segment_rank', 'customers') }} as customers_in_higher_segments,
-        {{ sum_where('best_rank_of_set = segment_rank', 'churned_customers') }} as new_churned_customers
+        set_number,
+        min(segment_rank) as best_rank_of_set,
+        min(customers) as customers,
+        min(churned_customers) as churned_customers
     from strategic_sets
-    group by segment_rank
+    group by set_number
+
+),
+
+first_held as (
+
+    -- per segment, the customers and churners of the sets no higher-ranked segment holds: a set
+    -- holding a segment is held by a higher one exactly when its best rank is higher, so the
+    -- rest of the segment's customers are in higher-ranked segments
+    select
+        best_rank_of_set as segment_rank,
+        {{ dbt.cast('sum(customers)', dbt.type_bigint()) }} as customers,
+        {{ dbt.cast('sum(churned_customers)', dbt.type_bigint()) }} as churned_customers
+    from set_best_ranks
+    group by best_rank_of_set
 
 ),
 
 {% for pick in range(1, top_segments + 1) %}
-    overlap_{{ pick }} as (
+    {%- if pick > 1 %}
+        already_picked_{{ pick }} as (
 
-        -- each segment ranked below the previous pick, with how many of its customers the
-        -- picks so far already hold; covered sets only grow, so a segment skipped once stays
-        -- skipped and the next pick is always further down the ranking
-        select
-            strategic_sets.segment_rank,
-            sum(strategic_sets.customers) as customers,
-            {% if pick == 1 -%}
-                0 as customers_already_picked
-            {%- else -%}
-                {{ sum_where(
-                    'covered_' ~ (pick - 1) ~ '.condition_set is not null',
-                    'strategic_sets.customers',
-                ) }} as customers_already_picked
-            {%- endif %}
-        from strategic_sets
-        {% if pick > 1 -%}
-            inner join pick_{{ pick - 1 }}
-                on strategic_sets.segment_rank > pick_{{ pick - 1 }}.segment_rank
-            left join covered_{{ pick - 1 }}
-                on strategic_sets.condition_set = covered_{{ pick - 1 }}.condition_set
-        {%- endif %}
-        group by strategic_sets.segment_rank
+            -- per segment, its customers the picks so far hold: only the rows of covered sets are
+            -- summed, not every (segment, set) row
+            select
+                strategic_sets.segment_rank,
+                sum(strategic_sets.customers) as customers
+            from strategic_sets
+            inner join covered_{{ pick - 1 }}
+                on strategic_sets.set_number = covered_{{ pick - 1 }}.set_number
+            group by strategic_sets.segment_rank
 
-    ),
+        ),
+    {%- endif %}
 
     pick_{{ pick }} as (
 
-        select min(segment_rank) as segment_rank
-        from overlap_{{ pick }}
-        where customers_already_picked <= {{ max_overlap }} * customers
+        -- the best-ranked segment below the previous pick whose customers the picks so far hold
+        -- at most the allowed share of; covered sets only grow, so a segment skipped once stays
+        -- skipped and the next pick is always further down the ranking
+        select min(strategic.segment_rank) as segment_rank
+        from strategic
+        {%- if pick > 1 %}
+        inner join pick_{{ pick - 1 }}
+            on strategic.segment_rank > pick_{{ pick - 1 }}.segment_rank
+        left join already_picked_{{ pick }}
+            on strategic.segment_rank = already_picked_{{ pick }}.segment_rank
+        where
+            coalesce(already_picked_{{ pick }}.customers, 0)
+            <= {{ max_overlap }} * strategic.customers
+        {%- endif %}
 
     ),
 
     covered_{{ pick }} as (
 
         {% if pick > 1 -%}
-            select condition_set from covered_{{ pick - 1 }}
+            select set_number from covered_{{ pick - 1 }}
             union
         {% endif -%}
-        select strategic_sets.condition_set
+        select strategic_sets.set_number
         from strategic_sets
         inner join pick_{{ pick }}
             on strategic_sets.segment_rank = pick_{{ pick }}.segment_rank
@@ -241,17 +232,17 @@ final as (
         strategic.churn_rate_upper,
         strategic.lift,
         strategic.share_of_churners,
-        higher_segment_overlaps.customers_in_higher_segments,
-        {{ safe_divide('higher_segment_overlaps.customers_in_higher_segments', 'strategic.customers') }}
+        strategic.customers - coalesce(first_held.customers, 0) as customers_in_higher_segments,
+        {{ safe_divide('strategic.customers - coalesce(first_held.customers, 0)', 'strategic.customers') }}
             as overlap_with_higher_segments,
-        higher_segment_overlaps.new_churned_customers,
+        coalesce(first_held.churned_customers, 0) as new_churned_customers,
         top_picks.top_pick_number,
         top_picks.top_pick_number is not null as is_top_pick
     from strategic
     inner join definitions
         on strategic.segment_rank = definitions.segment_rank
-    inner join higher_segment_overlaps
-        on strategic.segment_rank = higher_segment_overlaps.segment_rank
+    left join first_held
+        on strategic.segment_rank = first_held.segment_rank
     left join top_picks
         on strategic.segment_rank = top_picks.segment_rank
 
