@@ -29,8 +29,10 @@ from scripts.hypothesis_registry import (
 from scripts.hypothesis_reports import RESULTS_TABLE, results_frame, write_reports, write_results
 from scripts.hypothesis_sql import (
     group_moments_sql,
+    group_sizes_sql,
     grouped_rank_sums_sql,
     level_counts_sql,
+    metric_type_sql,
     sorted_rank_sums_sql,
 )
 from scripts.localisation import (
@@ -46,9 +48,13 @@ from scripts.localisation import (
 from scripts.warehouse import PROJECT_DIR, add_database_argument
 
 MIN_GROUP_FOR_T = 30
-# Up to this many distinct values (estimated), ranks come from per-value counts; past it, from
-# one sort of the pooled values, which costs the same whatever the number of distinct values.
-GROUPED_RANKS_MAX_DISTINCT = 100_000
+# Metrics of these types (whole numbers: an age, a score, a count of products) take few
+# distinct values, so their ranks and medians come from per-value counts; any other metric (an
+# amount: nearly one value per customer) from one sort of the pooled values, which costs the same
+# whatever the number of distinct values. Both are exact; the type only picks the cheaper.
+GROUPED_RANKS_TYPES = frozenset(
+    {"BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"}
+)
 MAX_SKEW_FOR_T = 1.0
 OPPOSITE = {"greater": "less", "less": "greater", "two-sided": "two-sided"}
 
@@ -92,11 +98,9 @@ def _query(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis, sql: s
 
 
 def _two_groups(
-    connection: duckdb.DuckDBPyConnection,
-    hypothesis: Hypothesis,
-    with_median: bool = False,
+    connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis, sql: str
 ) -> pd.DataFrame:
-    groups = _query(connection, hypothesis, group_moments_sql(hypothesis, with_median))
+    groups = _query(connection, hypothesis, sql)
     if list(groups["group_number"]) != [1, 2] or (groups["n"] < 2).any():
         raise HypothesisError(f"hypothesis {hypothesis.id}: `groups` need two or more rows each")
     if groups["rows_in_both"].sum() > 0:
@@ -115,17 +119,14 @@ def _moments(row: pd.Series) -> tests.GroupMoments:
     )
 
 
-def rank_sums(
-    connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis, distinct_values: int
-) -> tests.RankSums:
-    """Mann-Whitney's rank sum and tie term, exact, by the cheaper of the two ways for a metric
-    with this many distinct values."""
-    sql = (
-        grouped_rank_sums_sql(hypothesis)
-        if distinct_values <= GROUPED_RANKS_MAX_DISTINCT
-        else sorted_rank_sums_sql(hypothesis)
-    )
-    row = _query(connection, hypothesis, sql).iloc[0]
+def has_grouped_ranks(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis) -> bool:
+    """Whether the metric's ranks and medians come from per-value counts (see
+    GROUPED_RANKS_TYPES) rather than from a sort of the pooled values."""
+    metric_type = _query(connection, hypothesis, metric_type_sql(hypothesis))["metric_type"]
+    return bool(len(metric_type)) and str(metric_type.iloc[0]) in GROUPED_RANKS_TYPES
+
+
+def _rank_sums(row: pd.Series) -> tests.RankSums:
     return tests.RankSums(
         n1=int(row["n1"]),
         n2=int(row["n2"]),
@@ -135,9 +136,16 @@ def rank_sums(
 
 
 def evaluate_values(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis) -> Result:
-    groups = _two_groups(connection, hypothesis, with_median=True)
+    grouped = has_grouped_ranks(connection, hypothesis)
+    groups = _two_groups(connection, hypothesis, group_moments_sql(hypothesis, not grouped))
     first, second = _moments(groups.iloc[0]), _moments(groups.iloc[1])
-    ranks = rank_sums(connection, hypothesis, int(groups["distinct_values"].sum()))
+    if grouped:
+        ranked = _query(connection, hypothesis, grouped_rank_sums_sql(hypothesis)).iloc[0]
+        medians = (float(ranked["median_1"]), float(ranked["median_2"]))
+    else:
+        ranked = _query(connection, hypothesis, sorted_rank_sums_sql(hypothesis)).iloc[0]
+        medians = (float(groups.iloc[0]["median"]), float(groups.iloc[1]["median"]))
+    ranks = _rank_sums(ranked)
     welch = {alt: tests.welch_t_test(first, second, alt) for alt in tests.ALTERNATIVES}
     mann_whitney = {alt: tests.mann_whitney_u_test(ranks, alt) for alt in tests.ALTERNATIVES}
     primary, reason = choose_primary_test(first, second)
@@ -151,8 +159,8 @@ def evaluate_values(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesi
         "n_2": second.n,
         "mean_1": first.mean,
         "mean_2": second.mean,
-        "median_1": float(groups.iloc[0]["median"]),
-        "median_2": float(groups.iloc[1]["median"]),
+        "median_1": medians[0],
+        "median_2": medians[1],
         "primary_test": primary,
         "primary_test_reason": reason,
         "statistic": chosen[hypothesis.alternative].statistic,
@@ -176,7 +184,7 @@ def evaluate_values(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesi
 
 
 def evaluate_rates(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis) -> Result:
-    groups = _two_groups(connection, hypothesis)
+    groups = _two_groups(connection, hypothesis, group_sizes_sql(hypothesis))
     (n_1, k_1), (n_2, k_2) = (
         (int(row["n"]), int(row["successes"])) for _, row in groups.iterrows()
     )

@@ -1,10 +1,11 @@
 """The SQL that turns a hypothesis into the few aggregates its tests need.
 
-A value hypothesis takes two scans of the mart. The first gives, per group, the moments, the
-median and an estimate of the distinct values. The second gives the rank sum and tie term: from
-per-value counts when the metric has few distinct values, else from one sort of the pooled
-values, which costs the same whatever the number of distinct values. Every query returns a
-handful of rows, so nothing per customer leaves the warehouse.
+A value hypothesis takes two scans of the mart. The first gives, per group, the moments. The
+second gives the rank sum, the tie term and the medians: from per-value counts when the metric
+is a whole number (few distinct values), else from one sort of the pooled values, which costs
+the same whatever the number of distinct values; that way the medians come from the first scan.
+A rate hypothesis takes one scan, of group sizes and successes. Every query returns a handful of
+rows, so nothing per customer leaves the warehouse.
 """
 
 from __future__ import annotations
@@ -28,16 +29,31 @@ def _population(hypothesis: Hypothesis) -> str:
     """
 
 
-def group_moments_sql(hypothesis: Hypothesis, with_median: bool = False) -> str:
-    """Per group: size, mean, sample variance, skewness, successes; rows in both groups; and,
-    `with_median`, the exact median and an estimate of the number of distinct values."""
-    median = (
-        ""
-        if not with_median
-        else """,
-            quantile_cont(value, 0.5) as median,
-            approx_count_distinct(value) as distinct_values"""
-    )
+def metric_type_sql(hypothesis: Hypothesis) -> str:
+    """The metric's SQL type, from one row of the mart (none when the mart is empty)."""
+    return f"select typeof({hypothesis.metric}) as metric_type from {hypothesis.mart} limit 1"
+
+
+def group_sizes_sql(hypothesis: Hypothesis) -> str:
+    """Per group: size and successes (the metric's sum); rows in both groups."""
+    return f"""
+        with population as ({_population(hypothesis)})
+        select
+            group_number,
+            count(*) as n,
+            sum(value) as successes,
+            sum(in_both) as rows_in_both
+        from population
+        where group_number is not null
+        group by group_number
+        order by group_number
+    """
+
+
+def group_moments_sql(hypothesis: Hypothesis, with_median: bool) -> str:
+    """Per group: size, mean, sample variance, skewness; rows in both groups; and, `with_median`,
+    the exact median."""
+    median = ",\n            quantile_cont(value, 0.5) as median" if with_median else ""
     return f"""
         with population as ({_population(hypothesis)})
         select
@@ -46,7 +62,6 @@ def group_moments_sql(hypothesis: Hypothesis, with_median: bool = False) -> str:
             avg(value) as mean,
             var_samp(value) as variance,
             skewness(value) as skewness,
-            sum(value) as successes,
             sum(in_both) as rows_in_both{median}
         from population
         where group_number is not null
@@ -56,15 +71,27 @@ def group_moments_sql(hypothesis: Hypothesis, with_median: bool = False) -> str:
 
 
 def grouped_rank_sums_sql(hypothesis: Hypothesis) -> str:
-    """For a metric with few distinct values: the rank sum, group sizes and tie term from the
-    per-value counts. One scan and a sort of the distinct values only."""
+    """For a metric with few distinct values: the rank sum, group sizes, tie term and each
+    group's median from the per-value counts. One scan and a sort of the distinct values only.
+
+    A group's median is the mean of its values at positions floor((n + 1) / 2) and
+    ceil((n + 1) / 2), each the smallest value whose running count in the group reaches it."""
+    medians = ",\n".join(
+        f"""
+            (
+                min(value) filter (where up_to_value_in_{group} >= floor((n_{group} + 1) / 2))
+                + min(value) filter (where up_to_value_in_{group} >= ceil((n_{group} + 1) / 2))
+            ) / 2 as median_{group}"""
+        for group in ("1", "2")
+    )
     return f"""
         with population as ({_population(hypothesis)}),
         tied_values as (
             select
                 value,
                 cast(count(*) as double) as tied,
-                cast(count(*) filter (where group_number = 1) as double) as tied_in_first
+                cast(count(*) filter (where group_number = 1) as double) as tied_in_1,
+                cast(count(*) filter (where group_number = 2) as double) as tied_in_2
             from population
             where group_number is not null
             group by value
@@ -73,16 +100,20 @@ def grouped_rank_sums_sql(hypothesis: Hypothesis) -> str:
             select
                 value,
                 tied,
-                tied_in_first,
-                sum(tied) over up_to_value - tied as values_below
+                tied_in_1,
+                sum(tied) over up_to_value - tied as values_below,
+                sum(tied_in_1) over up_to_value as up_to_value_in_1,
+                sum(tied_in_2) over up_to_value as up_to_value_in_2,
+                sum(tied_in_1) over () as n_1,
+                sum(tied_in_2) over () as n_2
             from tied_values
             window up_to_value as (order by value rows between unbounded preceding and current row)
         )
         select
-            coalesce(sum(tied_in_first), 0) as n1,
-            coalesce(sum(tied) - sum(tied_in_first), 0) as n2,
-            coalesce(sum(tied_in_first * (values_below + (tied + 1) / 2)), 0) as rank_sum_1,
-            coalesce(sum(tied * tied * tied - tied), 0) as tie_term
+            coalesce(sum(tied_in_1), 0) as n1,
+            coalesce(sum(tied) - sum(tied_in_1), 0) as n2,
+            coalesce(sum(tied_in_1 * (values_below + (tied + 1) / 2)), 0) as rank_sum_1,
+            coalesce(sum(tied * tied * tied - tied), 0) as tie_term,{medians}
         from ranked
     """
 

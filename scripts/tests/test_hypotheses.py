@@ -147,16 +147,16 @@ def assert_conclusions_state_the_figures(reported: pd.DataFrame, expected: pd.Da
         pytest.param("real_warehouse", id="real", marks=pytest.mark.real_file),
     ],
 )
-@pytest.mark.parametrize("grouped_ranks_max_distinct", [100_000, 0], ids=["grouped", "sorted"])
+@pytest.mark.parametrize("grouped_ranks", [True, False], ids=["grouped", "sorted"])
 def test_builtin_hypotheses_match_the_independent_computation(
     request: pytest.FixtureRequest,
     monkeypatch: pytest.MonkeyPatch,
     warehouse_fixture: str,
-    grouped_ranks_max_distinct: int,
+    grouped_ranks: bool,
     tmp_path: Path,
 ) -> None:
     # the rank sums of every metric both ways: from per-value counts, and from the pooled sort
-    monkeypatch.setattr(hypotheses, "GROUPED_RANKS_MAX_DISTINCT", grouped_ranks_max_distinct)
+    monkeypatch.setattr(hypotheses, "has_grouped_ranks", lambda *_: grouped_ranks)
     warehouse: Warehouse = request.getfixturevalue(warehouse_fixture)
     results = run(warehouse.duckdb_path, tmp_path)
     expected = hypothesis_results(warehouse.customers_csv)
@@ -180,11 +180,11 @@ def test_real_file_balance_hypothesis_is_contradicted(
     assert results.loc["H3", "primary_test"] == "mann_whitney_u"
 
 
-@pytest.mark.parametrize("grouped_ranks_max_distinct", [100_000, 0], ids=["grouped", "sorted"])
+@pytest.mark.parametrize("grouped_ranks", [True, False], ids=["grouped", "sorted"])
 def test_generated_data_with_ties_match_scipy(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, grouped_ranks_max_distinct: int
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, grouped_ranks: bool
 ) -> None:
-    monkeypatch.setattr(hypotheses, "GROUPED_RANKS_MAX_DISTINCT", grouped_ranks_max_distinct)
+    monkeypatch.setattr(hypotheses, "has_grouped_ranks", lambda *_: grouped_ranks)
     database = tmp_path / "ties.duckdb"
     generator = np.random.default_rng(11)
     frame = pd.DataFrame(
@@ -214,6 +214,31 @@ hypotheses:
     )
     results = run(database, tmp_path, "--registry", str(registry_path))
     assert_matches_scipy(database, load_registry(registry_path), results)
+
+
+@pytest.mark.parametrize(
+    ("column_type", "grouped"),
+    [("integer", True), ("boolean", True), ("decimal(18, 2)", False), ("double", False)],
+)
+def test_whole_number_metrics_take_ranks_from_per_value_counts(
+    column_type: str, grouped: bool
+) -> None:
+    hypothesis = Hypothesis(
+        id="T",
+        question="q",
+        kind="compare_values",
+        mart="amounts",
+        metric="amount",
+        groups=(),
+        alternative="less",
+        alpha=0.05,
+    )
+    with duckdb.connect() as connection:
+        connection.execute(f"create table amounts as select cast(1 as {column_type}) as amount")
+        assert hypotheses.has_grouped_ranks(connection, hypothesis) is grouped
+        connection.execute("delete from amounts")
+        # an empty mart has no type to go by; the sort works for any metric
+        assert hypotheses.has_grouped_ranks(connection, hypothesis) is False
 
 
 def test_only_and_alpha_select_and_override(sample_warehouse: Warehouse, tmp_path: Path) -> None:
