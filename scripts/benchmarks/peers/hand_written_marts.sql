@@ -59,23 +59,30 @@ create or replace temp macro ratio(numerator, denominator) as
 
 -- the 95% Wilson score interval, written term for term as the project writes it, so that a bound
 -- compared with the bank's rate falls on the same side of it
-create or replace temp macro wilson_lower(successes, trials) as
-    greatest(0, least(1, (
+create or replace temp macro wilson_score_bound(successes, trials, sign) as
+    (
         (ratio(successes, trials)) + 3.8415999999999997 / (2 * cast(trials as double))
-        - 1.96 * sqrt(
+        + sign * 1.96 * sqrt(
             (ratio(successes, trials)) * (1 - (ratio(successes, trials))) / cast(trials as double)
             + 3.8415999999999997 / (4 * cast(trials as double) * cast(trials as double))
         )
-    ) / (1 + 3.8415999999999997 / cast(trials as double))));
+    ) / (1 + 3.8415999999999997 / cast(trials as double));
+
+-- exact at the edges (0 for no successes, 1 for all) and never across the rate, as the project's
+-- bounds are
+create or replace temp macro wilson_lower(successes, trials) as
+    case
+        when trials > 0 and successes = 0 then 0
+        when trials > 0
+            then least(ratio(successes, trials), greatest(0, wilson_score_bound(successes, trials, -1)))
+    end;
 
 create or replace temp macro wilson_upper(successes, trials) as
-    greatest(0, least(1, (
-        (ratio(successes, trials)) + 3.8415999999999997 / (2 * cast(trials as double))
-        + 1.96 * sqrt(
-            (ratio(successes, trials)) * (1 - (ratio(successes, trials))) / cast(trials as double)
-            + 3.8415999999999997 / (4 * cast(trials as double) * cast(trials as double))
-        )
-    ) / (1 + 3.8415999999999997 / cast(trials as double))));
+    case
+        when trials > 0 and successes = trials then 1
+        when trials > 0
+            then greatest(ratio(successes, trials), least(1, wilson_score_bound(successes, trials, 1)))
+    end;
 
 -- count_if is a 128-bit integer, which Tableau extracts cannot hold
 create or replace temp macro count_where(condition) as cast(count_if(condition) as bigint);
