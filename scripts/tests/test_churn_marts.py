@@ -16,6 +16,7 @@ import pytest
 from scipy.special import ndtri
 from scipy.stats import binomtest
 
+from scripts.tests import dbt_build
 from scripts.tests.dbt_build import REAL_FILE, query
 from scripts.tests.independent_churn import (
     Figures,
@@ -235,3 +236,31 @@ def test_real_file_product_segment_churn_rates(real_build: Build) -> None:
     assert set(customers.loc[customers["products"] >= 4, "products"]) == {4, 5}
     assert rates["4+"] == pytest.approx(pooled, rel=1e-12)
     assert 0.62 <= rates["4+"] <= 0.64
+
+
+def test_a_file_without_churners_leaves_lifts_undefined_and_no_churn_segments(
+    tmp_path: Path,
+) -> None:
+    # a valid narrow file: nobody left. Every figure measured against the bank's churners is
+    # undefined (NULL), no level is a risk level, no segment is a churn segment, and the
+    # build's own tests, which hold those NULLs to exactly this case, pass
+    sample = pd.read_csv(DEFAULT_CUSTOMERS_CSV, dtype=str, keep_default_na=False)
+    sample["churn"] = "0"
+    customers_csv = tmp_path / "no_churners.csv"
+    sample.to_csv(customers_csv, index=False)
+    warehouse = dbt_build.built(customers_csv, tmp_path)
+
+    portrait = query(
+        warehouse, "select lift, share_of_churners, is_risk_level from rpt_churn_portrait"
+    )
+    assert len(portrait) > 0
+    assert portrait[["lift", "share_of_churners"]].isna().all().all()
+    assert not portrait["is_risk_level"].any()
+    products = query(warehouse, "select lift, share_of_churners from rpt_product_segments")
+    assert len(products) > 0
+    assert products.isna().all().all()
+    deciles = query(warehouse, "select lift, cumulative_share_of_churners from rpt_churn_risk_lift")
+    assert len(deciles) > 0
+    assert deciles.isna().all().all()
+    for mart in ("rpt_churn_intervals", "rpt_churn_segments", "rpt_retention_recommendations"):
+        assert query(warehouse, f"select count(*) as n from {mart}")["n"].iloc[0] == 0, mart

@@ -86,6 +86,9 @@ strategic as (
     where
         candidates.customers >= {{ var('churn_segment_min_customers') }}
         and {{ candidate_churn_rate }} >= {{ var('churn_segment_min_lift') }} * baseline.churn_rate
+        -- a segment nobody left is no churn segment; without it every candidate of a file with
+        -- no churners would qualify, at a rate of 0 against 0
+        and candidates.churned_customers > 0
 
 ),
 
