@@ -65,6 +65,39 @@ class HypothesisError(RuntimeError):
     """A hypothesis cannot be evaluated against this warehouse; the message names it."""
 
 
+NOT_TESTABLE_REASONS: dict[str, dict[Language, str]] = {
+    "small_groups": {
+        "ru": "в каждой группе нужно не меньше {minimum} клиентов, а в группах {sizes}",
+        "en": "each group needs at least {minimum} customers, and the groups have {sizes}",
+    },
+    "no_variation": {
+        "ru": "{metric} не меняется ни в одной из групп",
+        "en": "{metric} does not vary within either group",
+    },
+    "all_alike": {
+        "ru": "{metric} одинаково у всех проверяемых клиентов ({value})",
+        "en": "{metric} is the same for every customer tested ({value})",
+    },
+    "one_level": {
+        "ru": "у проверяемых клиентов меньше двух значений {by} ({levels})",
+        "en": "the customers tested have fewer than two levels of {by} ({levels})",
+    },
+}
+
+
+class NotTestable(Exception):  # noqa: N818 - an outcome of a hypothesis, not a failure
+    """The data cannot answer the hypothesis with its test (a group too small, no variation):
+    the hypothesis is reported with this reason instead of a verdict."""
+
+    def __init__(self, reason: str, **details: object) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details
+
+    def text(self, language: Language) -> str:
+        return NOT_TESTABLE_REASONS[self.reason][language].format(**self.details)
+
+
 def choose_primary_test(first: tests.GroupMoments, second: tests.GroupMoments) -> tuple[str, str]:
     """Welch's t compares means, which describe a group only when its values are not heavily
     skewed and the sample is large enough for the t distribution; otherwise Mann-Whitney U,
@@ -101,11 +134,14 @@ def _two_groups(
     connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis, sql: str
 ) -> pd.DataFrame:
     groups = _query(connection, hypothesis, sql)
-    if list(groups["group_number"]) != [1, 2] or (groups["n"] < 2).any():
-        raise HypothesisError(f"hypothesis {hypothesis.id}: `groups` need two or more rows each")
     if groups["rows_in_both"].sum() > 0:
         raise HypothesisError(
             f"hypothesis {hypothesis.id}: `groups` overlap; filters must be disjoint"
+        )
+    sizes = [int(groups.loc[groups["group_number"] == number, "n"].sum()) for number in (1, 2)]
+    if min(sizes) < tests.MIN_GROUP_SIZE:
+        raise NotTestable(
+            "small_groups", minimum=tests.MIN_GROUP_SIZE, sizes=" / ".join(map(str, sizes))
         )
     return groups
 
@@ -139,6 +175,8 @@ def evaluate_values(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesi
     grouped = has_grouped_ranks(connection, hypothesis)
     groups = _two_groups(connection, hypothesis, group_moments_sql(hypothesis, not grouped))
     first, second = _moments(groups.iloc[0]), _moments(groups.iloc[1])
+    if first.variance == 0 and second.variance == 0:
+        raise NotTestable("no_variation", metric=hypothesis.metric)
     if grouped:
         ranked = _query(connection, hypothesis, grouped_rank_sums_sql(hypothesis)).iloc[0]
         medians = (float(ranked["median_1"]), float(ranked["median_2"]))
@@ -188,6 +226,8 @@ def evaluate_rates(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis
     (n_1, k_1), (n_2, k_2) = (
         (int(row["n"]), int(row["successes"])) for _, row in groups.iterrows()
     )
+    if k_1 + k_2 in (0, n_1 + n_2):
+        raise NotTestable("all_alike", metric=hypothesis.metric, value=bool(k_1 + k_2))
     z = {alt: tests.two_proportion_z_test(k_1, n_1, k_2, n_2, alt) for alt in tests.ALTERNATIVES}
     difference = tests.risk_difference(k_1, n_1, k_2, n_2)
     ratio = tests.risk_ratio(k_1, n_1, k_2, n_2)
@@ -214,7 +254,13 @@ def evaluate_rates(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis
 def evaluate_levels(connection: duckdb.DuckDBPyConnection, hypothesis: Hypothesis) -> Result:
     levels = _query(connection, hypothesis, level_counts_sql(hypothesis))
     if len(levels) < 2:
-        raise HypothesisError(f"hypothesis {hypothesis.id}: `by` has fewer than two levels")
+        raise NotTestable(
+            "one_level", by=hypothesis.by, levels=", ".join(map(str, levels["level"])) or "—"
+        )
+    if levels["successes"].sum() in (0, levels["n"].sum()):
+        raise NotTestable(
+            "all_alike", metric=hypothesis.metric, value=bool(levels["successes"].sum())
+        )
     table = [[int(k), int(n - k)] for n, k in zip(levels["n"], levels["successes"], strict=True)]
     chi_square = tests.chi_square_test(table)
     return {
@@ -263,6 +309,10 @@ VERDICT_SENTENCES: dict[str, dict[Language, str]] = {
         "ru": "Статистически значимое различие не выявлено.",
         "en": "No statistically significant difference.",
     },
+    "not testable": {
+        "ru": "Гипотезу на этих данных не проверить: {reason}.",
+        "en": "The hypothesis cannot be tested on these data: {reason}.",
+    },
 }
 CONCLUSION_WORDS: dict[str, dict[Language, str]] = {
     "median": {"ru": "медиана", "en": "median"},
@@ -277,6 +327,9 @@ def group_label(group: Group, language: Language) -> str:
 
 def conclude(hypothesis: Hypothesis, result: Result, language: Language) -> str:
     """One plain sentence: the figures of each group, the test, and what the data say."""
+    if result["verdict"] == "not testable":
+        reason_key = "not_testable_reason_ru" if language == "ru" else "not_testable_reason"
+        return VERDICT_SENTENCES["not testable"][language].format(reason=result[reason_key])
     words = {key: value[language] for key, value in CONCLUSION_WORDS.items()}
     verdict_text = VERDICT_SENTENCES[result["verdict"]][language].format(
         p=p_phrase(result["p_value_opposite"], language)
@@ -307,21 +360,36 @@ def conclude(hypothesis: Hypothesis, result: Result, language: Language) -> str:
 def run_hypotheses(
     connection: duckdb.DuckDBPyConnection, hypotheses: list[Hypothesis]
 ) -> list[Result]:
-    """Evaluate the family, adjust with Holm and state each conclusion."""
-    results = [EVALUATORS[hypothesis.kind](connection, hypothesis) for hypothesis in hypotheses]
-    adjusted = tests.holm_adjust([result["p_value"] for result in results])
-    family = len(hypotheses)
+    """Evaluate the family, adjust with Holm over the hypotheses the data can test, and state
+    each conclusion; a hypothesis the data cannot test says why instead."""
+    results: list[Result] = []
+    for hypothesis in hypotheses:
+        try:
+            results.append(EVALUATORS[hypothesis.kind](connection, hypothesis))
+        except NotTestable as untestable:
+            results.append(
+                {
+                    "verdict": "not testable",
+                    "not_testable_reason": untestable.text("en"),
+                    "not_testable_reason_ru": untestable.text("ru"),
+                }
+            )
+    tested = [result for result in results if "p_value" in result]
+    adjusted = iter(tests.holm_adjust([result["p_value"] for result in tested]))
+    family = len(tested)
     rows = []
-    for hypothesis, result, p_holm in zip(hypotheses, results, adjusted, strict=True):
-        rejected = p_holm < hypothesis.alpha
-        # the opposite direction is checked with Bonferroni: a stricter bar for a claim the
-        # hypothesis did not make
-        opposite_rejected = min(1.0, family * result["p_value_opposite"]) < hypothesis.alpha
-        result |= {
-            "p_value_holm": p_holm,
-            "is_rejected": rejected,
-            "verdict": verdict(hypothesis.alternative, rejected, opposite_rejected),
-        }
+    for hypothesis, result in zip(hypotheses, results, strict=True):
+        if "p_value" in result:
+            p_holm = next(adjusted)
+            rejected = p_holm < hypothesis.alpha
+            # the opposite direction is checked with Bonferroni: a stricter bar for a claim the
+            # hypothesis did not make
+            opposite_rejected = min(1.0, family * result["p_value_opposite"]) < hypothesis.alpha
+            result |= {
+                "p_value_holm": p_holm,
+                "is_rejected": rejected,
+                "verdict": verdict(hypothesis.alternative, rejected, opposite_rejected),
+            }
         rows.append(
             {
                 "hypothesis_id": hypothesis.id,
@@ -399,7 +467,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     write_reports(frame, arguments.reports_dir)
     for row in frame.itertuples():
-        print(f"{row.hypothesis_id}: {row.verdict} (p = {row.p_value_holm:.3g}) {row.question}")
+        evidence = (
+            f"p = {row.p_value_holm:.3g}"
+            if row.verdict != "not testable"
+            else row.not_testable_reason
+        )
+        print(f"{row.hypothesis_id}: {row.verdict} ({evidence}) {row.question}")
     print(f"Results: {RESULTS_TABLE} in {arguments.database}; reports in {arguments.reports_dir}")
     return 0
 

@@ -9,6 +9,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from scripts.hypothesis_stats import MIN_GROUP_SIZE
+from scripts.localisation import MISSING, format_p_value
+
 RESULTS_TABLE = "rpt_hypothesis_results"
 
 RESULT_COLUMNS = [
@@ -36,6 +39,7 @@ RESULT_COLUMNS = [
     "p_value_holm",
     "is_rejected",
     "verdict",
+    "not_testable_reason",
     "conclusion",
     "conclusion_ru",
     "mean_1",
@@ -71,8 +75,18 @@ RESULT_COLUMNS = [
 def results_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The results as the table Tableau reads: one row per hypothesis, fixed columns."""
     frame = pd.DataFrame(rows).reindex(columns=RESULT_COLUMNS)
-    text = ["group_1", "group_2", "group_1_ru", "group_2_ru", "by_column", "level_rates"]
+    text = [
+        "group_1",
+        "group_2",
+        "group_1_ru",
+        "group_2_ru",
+        "by_column",
+        "not_testable_reason",
+        "level_rates",
+    ]
     frame[text] = frame[text].astype("string")
+    # a hypothesis the data cannot test has no p-value and so no rejection: NULL, not False
+    frame["is_rejected"] = frame["is_rejected"].astype("boolean")
     return frame
 
 
@@ -96,8 +110,8 @@ def markdown_report(frame: pd.DataFrame) -> str:
     ]
     for row in frame.itertuples():
         lines.append(
-            f"| {row.hypothesis_id} | {row.question} | {row.primary_test} "
-            f"| {row.p_value_holm:.3g} | {row.verdict} |"
+            f"| {row.hypothesis_id} | {row.question} | {_or_dash(row.primary_test)} "
+            f"| {format_p_value(row.p_value_holm, 'en')} | {row.verdict} |"
         )
     lines += ["", "## Conclusions", ""]
     lines += [f"- **{row.hypothesis_id}**: {row.conclusion}" for row in frame.itertuples()]
@@ -114,9 +128,16 @@ def markdown_report(frame: pd.DataFrame) -> str:
         "(Wald) and risk ratio (log scale), or Cramer's V across several levels.",
         "- A one-sided hypothesis the data run against is reported as contradicted when the "
         "opposite one-sided test is significant after a Bonferroni adjustment.",
+        f"- A hypothesis the data cannot test (a group of fewer than {MIN_GROUP_SIZE} customers, "
+        "a metric that does not vary, fewer than two levels) is reported as not testable, with "
+        "the reason, and left out of the Holm family.",
         "",
     ]
     return "\n".join(lines)
+
+
+def _or_dash(value: object) -> str:
+    return MISSING if pd.isna(value) else str(value)
 
 
 def write_reports(frame: pd.DataFrame, reports_dir: Path) -> None:

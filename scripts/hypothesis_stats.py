@@ -16,6 +16,9 @@ from scipy import special
 
 ALTERNATIVES = ("two-sided", "greater", "less")
 CONFIDENCE = 0.95
+# A group needs at least this many values for a variance, and so for any test here; with fewer
+# a hypothesis is not testable.
+MIN_GROUP_SIZE = 2
 
 
 @dataclass(frozen=True)
@@ -151,8 +154,14 @@ def risk_difference(successes_a: int, n_a: int, successes_b: int, n_b: int) -> I
 
 
 def risk_ratio(successes_a: int, n_a: int, successes_b: int, n_b: int) -> Interval:
-    """Rate in a over rate in b with its 95% interval on the log scale (Katz)."""
+    """Rate in a over rate in b with its 95% interval on the log scale (Katz). Without
+    successes in b the ratio is undefined, and without successes in either group so is the
+    interval: NaN there."""
+    if successes_b == 0:
+        return Interval(math.nan, math.nan, math.nan)
     ratio = (successes_a / n_a) / (successes_b / n_b)
+    if successes_a == 0:
+        return Interval(ratio, math.nan, math.nan)
     standard_error = math.sqrt(1 / successes_a - 1 / n_a + 1 / successes_b - 1 / n_b)
     quantile = float(special.ndtri(0.5 + CONFIDENCE / 2))
     return Interval(

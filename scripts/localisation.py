@@ -62,6 +62,7 @@ VERDICTS: dict[str, dict[Language, str]] = {
     "not supported": {"ru": "не подтверждается", "en": "not supported"},
     "difference found": {"ru": "различие есть", "en": "difference found"},
     "no difference found": {"ru": "различие не выявлено", "en": "no difference found"},
+    "not testable": {"ru": "не проверяется", "en": "not testable"},
 }
 
 

@@ -709,7 +709,10 @@ def _hypotheses(figures: ReportFigures, say: ReportText) -> list[Block]:
                 (
                     str(row["hypothesis_id"]),
                     say.in_language(row, "question"),
-                    translate(TEST_NAMES, row["primary_test"], language),
+                    # a hypothesis the data cannot test ran no test
+                    translate(TEST_NAMES, row["primary_test"], language)
+                    if pd.notna(row["primary_test"])
+                    else MISSING,
                     format_p_value(row["p_value_holm"], language),
                     translate(VERDICTS, row["verdict"], language),
                 )

@@ -241,6 +241,73 @@ def test_whole_number_metrics_take_ranks_from_per_value_counts(
         assert hypotheses.has_grouped_ranks(connection, hypothesis) is False
 
 
+def test_hypotheses_the_data_cannot_test_are_reported_with_the_reason(tmp_path: Path) -> None:
+    # a narrow file: one city, a tiny second segment, nobody flagged. Each untestable hypothesis
+    # says why, the testable one is adjusted as a family of one, and the script exits 0
+    database = tmp_path / "narrow.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            """
+            create table narrow as
+            select
+                i as score,
+                cast(i * 1.5 + (i % 3) as double) as amount,
+                7 as constant,
+                case when i <= 10 then 1 else 2 end as segment,
+                'Рыбинск' as city,
+                false as flag
+            from range(1, 12) as t(i)
+            """
+        )
+    registry_path = tmp_path / "registry.yml"
+    registry_path.write_text(
+        """
+hypotheses:
+  - {id: N1, question: 'small second group', kind: compare_values, mart: narrow, metric: score,
+     groups: [{label: one, filter: segment = 1}, {label: two, filter: segment = 2}],
+     alternative: two-sided}
+  - {id: N2, question: 'empty second group', kind: compare_rates, mart: narrow, metric: flag,
+     groups: [{label: one, filter: segment = 1}, {label: three, filter: segment = 3}],
+     alternative: less}
+  - {id: N3, question: 'nobody flagged', kind: compare_rates, mart: narrow, metric: flag,
+     groups: [{label: low, filter: score <= 5}, {label: high, filter: score > 5}],
+     alternative: less}
+  - {id: N4, question: 'one city', kind: rates_across_levels, mart: narrow, metric: flag,
+     by: city, alternative: two-sided}
+  - {id: N5, question: 'a constant', kind: compare_values, mart: narrow, metric: constant,
+     groups: [{label: low, filter: score <= 5}, {label: high, filter: score > 5}],
+     alternative: greater}
+  - {id: T1, question: 'amounts by score', kind: compare_values, mart: narrow, metric: amount,
+     groups: [{label: low, filter: score <= 5}, {label: high, filter: score > 5}],
+     alternative: less}
+""",
+        encoding="utf-8",
+    )
+    results = run(database, tmp_path, "--registry", str(registry_path))
+
+    untestable = results.loc[["N1", "N2", "N3", "N4", "N5"]]
+    assert (untestable["verdict"] == "not testable").all()
+    assert untestable["p_value"].isna().all()
+    assert untestable["p_value_holm"].isna().all()
+    assert untestable["is_rejected"].isna().all()
+    reasons = untestable["not_testable_reason"]
+    assert reasons["N1"] == "each group needs at least 2 customers, and the groups have 10 / 1"
+    assert reasons["N2"].endswith("the groups have 10 / 0")
+    assert reasons["N3"] == "flag is the same for every customer tested (False)"
+    assert reasons["N4"] == "the customers tested have fewer than two levels of city (Рыбинск)"
+    assert reasons["N5"] == "constant does not vary within either group"
+    assert untestable.loc["N4", "conclusion_ru"].startswith("Гипотезу на этих данных не проверить")
+
+    tested = results.loc["T1"]
+    assert tested["verdict"] != "not testable"
+    assert pd.isna(tested["not_testable_reason"])
+    # Holm over the one hypothesis tested leaves its p-value as it is
+    assert tested["p_value_holm"] == pytest.approx(tested["p_value"], rel=RELATIVE)
+    assert "| N1 | small second group | — | — | not testable |" in (
+        tmp_path / "hypotheses.md"
+    ).read_text(encoding="utf-8")
+
+
 def test_only_and_alpha_select_and_override(sample_warehouse: Warehouse, tmp_path: Path) -> None:
     results = run(sample_warehouse.duckdb_path, tmp_path, "--only", "H5", "H1", "--alpha", "0.01")
     assert sorted(results.index) == ["H1", "H5"]

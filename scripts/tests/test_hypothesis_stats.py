@@ -129,3 +129,15 @@ def test_holm_adjustment_steps_down_and_stays_monotone() -> None:
     adjusted = tests.holm_adjust([0.01, 0.04, 0.03, 0.005])
     assert adjusted == pytest.approx([0.03, 0.06, 0.06, 0.02])
     assert tests.holm_adjust([0.5, 0.9]) == pytest.approx([1.0, 1.0])
+
+
+def test_risk_ratio_is_undefined_where_a_group_has_no_events() -> None:
+    # a ratio over a rate of 0 is undefined, and so is the log-scale interval of a ratio of 0
+    none_in_b = tests.risk_ratio(3, 10, 0, 10)
+    assert all(
+        math.isnan(value) for value in (none_in_b.estimate, none_in_b.lower, none_in_b.upper)
+    )
+    none_in_a = tests.risk_ratio(0, 10, 3, 10)
+    assert none_in_a.estimate == 0.0
+    assert math.isnan(none_in_a.lower)
+    assert math.isnan(none_in_a.upper)
