@@ -34,40 +34,32 @@ def metric_type_sql(hypothesis: Hypothesis) -> str:
     return f"select typeof({hypothesis.metric}) as metric_type from {hypothesis.mart} limit 1"
 
 
-def group_sizes_sql(hypothesis: Hypothesis) -> str:
-    """Per group: size and successes (the metric's sum); rows in both groups."""
+def _per_group_sql(hypothesis: Hypothesis, aggregates: list[str]) -> str:
+    """One row per group: its number, size and `aggregates`, and the rows in both groups."""
+    columns = ",\n            ".join(["count(*) as n", *aggregates, "sum(in_both) as rows_in_both"])
     return f"""
         with population as ({_population(hypothesis)})
         select
             group_number,
-            count(*) as n,
-            sum(value) as successes,
-            sum(in_both) as rows_in_both
+            {columns}
         from population
         where group_number is not null
         group by group_number
         order by group_number
     """
+
+
+def group_sizes_sql(hypothesis: Hypothesis) -> str:
+    """Per group: size and successes (the metric's sum); rows in both groups."""
+    return _per_group_sql(hypothesis, ["sum(value) as successes"])
 
 
 def group_moments_sql(hypothesis: Hypothesis, with_median: bool) -> str:
     """Per group: size, mean, sample variance, skewness; rows in both groups; and, `with_median`,
     the exact median."""
-    median = ",\n            quantile_cont(value, 0.5) as median" if with_median else ""
-    return f"""
-        with population as ({_population(hypothesis)})
-        select
-            group_number,
-            count(*) as n,
-            avg(value) as mean,
-            var_samp(value) as variance,
-            skewness(value) as skewness,
-            sum(in_both) as rows_in_both{median}
-        from population
-        where group_number is not null
-        group by group_number
-        order by group_number
-    """
+    moments = ["avg(value) as mean", "var_samp(value) as variance", "skewness(value) as skewness"]
+    median = ["quantile_cont(value, 0.5) as median"] if with_median else []
+    return _per_group_sql(hypothesis, moments + median)
 
 
 def grouped_rank_sums_sql(hypothesis: Hypothesis) -> str:
